@@ -1,0 +1,19 @@
+import { Context, Effect, Layer } from "effect"
+
+export interface ProgressShape {
+  /** Runs `effect` as a named phase: a spinner on a terminal, nothing when piped. */
+  readonly phase: <A, E, R>(label: string, effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /** Updates the detail text of the current phase (e.g. the latest Vagrant line). */
+  readonly detail: (text: string) => Effect.Effect<void>
+  /** A one-line notice the user should see before something happens (stderr). */
+  readonly notice: (text: string) => Effect.Effect<void>
+}
+
+export class Progress extends Context.Tag("@vm/core/Progress")<Progress, ProgressShape>() {
+  /** Discards everything: tests and library callers that show their own progress. */
+  static readonly silent = Layer.succeed(Progress, {
+    phase: (_label, effect) => effect,
+    detail: () => Effect.void,
+    notice: () => Effect.void
+  })
+}

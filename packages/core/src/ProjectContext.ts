@@ -1,0 +1,21 @@
+import { Context } from "effect"
+import type { GlobalConfig, ProjectConfig, SyncedFolder } from "./config/schema.js"
+
+/**
+ * Everything a provider needs to know about the project it acts on.
+ * The CLI builds it from vm.yaml and ~/.vm/config.yaml; library callers may build their own.
+ */
+export interface ProjectContextShape {
+  /** Directory of vm.yaml (or of a temp VM): Vagrant's working directory. */
+  readonly root: string
+  /** Source of `config`, for error messages. */
+  readonly configFile: string
+  readonly config: ProjectConfig
+  readonly global: GlobalConfig
+  /** The user's home (for ~/.vm). */
+  readonly home: string
+  /** Tool-managed mounts (temp VMs), with absolute sources. */
+  readonly extraSyncedFolders?: ReadonlyArray<SyncedFolder>
+}
+
+export class ProjectContext extends Context.Tag("@vm/core/ProjectContext")<ProjectContext, ProjectContextShape>() {}

@@ -1,0 +1,164 @@
+import { Schema } from "effect"
+
+/** Keeps error messages short: the last lines of a long stderr are what explains a failure. */
+export const tail = (text: string, maxLines = 12): string => {
+  const lines = text.trimEnd().split("\n")
+  return lines.length <= maxLines ? lines.join("\n") : ["…", ...lines.slice(-maxLines)].join("\n")
+}
+
+export class ConfigNotFound extends Schema.TaggedError<ConfigNotFound>()("ConfigNotFound", {
+  searchedFrom: Schema.String
+}) {
+  override get message() {
+    return `no vm.yaml found in ${this.searchedFrom} or any parent directory (create one, or pass -c PATH)`
+  }
+}
+
+export class ConfigInvalid extends Schema.TaggedError<ConfigInvalid>()("ConfigInvalid", {
+  file: Schema.String,
+  key: Schema.String,
+  reason: Schema.String
+}) {
+  override get message() {
+    return this.key === ""
+      ? `invalid config ${this.file}: ${this.reason}`
+      : `invalid config ${this.file}: key '${this.key}': ${this.reason}`
+  }
+}
+
+export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
+  what: Schema.String,
+  reason: Schema.String
+}) {
+  override get message() {
+    return `${this.what}: ${this.reason}`
+  }
+}
+
+export class SshFailed extends Schema.TaggedError<SshFailed>()("SshFailed", {
+  machine: Schema.String,
+  reason: Schema.String
+}) {
+  override get message() {
+    return `ssh to '${this.machine}' failed: ${this.reason}`
+  }
+}
+
+export class ParseFailed extends Schema.TaggedError<ParseFailed>()("ParseFailed", {
+  what: Schema.String,
+  input: Schema.String,
+  reason: Schema.String
+}) {
+  override get message() {
+    const shown = this.input.length > 300 ? `${this.input.slice(0, 300)}…` : this.input
+    return `could not parse ${this.what}: ${this.reason}\n  input: ${JSON.stringify(shown)}`
+  }
+}
+
+export class ProviderUnsupported extends Schema.TaggedError<ProviderUnsupported>()("ProviderUnsupported", {
+  provider: Schema.String,
+  capability: Schema.String,
+  hint: Schema.optional(Schema.String)
+}) {
+  override get message() {
+    return `provider '${this.provider}' does not support ${this.capability}${this.hint ? ` (${this.hint})` : ""}`
+  }
+}
+
+export class CommandFailed extends Schema.TaggedError<CommandFailed>()("CommandFailed", {
+  command: Schema.Array(Schema.String),
+  exitCode: Schema.Number,
+  stderrTail: Schema.String
+}) {
+  override get message() {
+    const detail = this.stderrTail.trim() === "" ? "" : `:\n${this.stderrTail}`
+    return `\`${this.command.join(" ")}\` exited with code ${this.exitCode}${detail}`
+  }
+}
+
+export class CommandTimeout extends Schema.TaggedError<CommandTimeout>()("CommandTimeout", {
+  command: Schema.Array(Schema.String),
+  timeoutMs: Schema.Number
+}) {
+  override get message() {
+    return `\`${this.command.join(" ")}\` did not finish within ${Math.round(this.timeoutMs / 100) / 10} s and was stopped`
+  }
+}
+
+export class ToolNotInstalled extends Schema.TaggedError<ToolNotInstalled>()("ToolNotInstalled", {
+  tool: Schema.String,
+  hint: Schema.String
+}) {
+  override get message() {
+    return `'${this.tool}' is not installed or not on PATH (${this.hint})`
+  }
+}
+
+export class VagrantNotInstalled extends Schema.TaggedError<VagrantNotInstalled>()("VagrantNotInstalled", {}) {
+  override get message() {
+    return "Vagrant is not installed or not on PATH (Debian/Ubuntu: sudo apt-get install --no-install-recommends vagrant)"
+  }
+}
+
+export class VmNotFound extends Schema.TaggedError<VmNotFound>()("VmNotFound", {
+  name: Schema.String,
+  known: Schema.Array(Schema.String)
+}) {
+  override get message() {
+    const known = this.known.length === 0 ? "no machines exist yet (run `vm create`)" : `known: ${this.known.join(", ")}`
+    return `no machine named '${this.name}' (${known})`
+  }
+}
+
+export class AmbiguousInstance extends Schema.TaggedError<AmbiguousInstance>()("AmbiguousInstance", {
+  query: Schema.String,
+  candidates: Schema.Array(Schema.String)
+}) {
+  override get message() {
+    return `'${this.query}' matches several machines: ${this.candidates.join(", ")}; give more of the name`
+  }
+}
+
+export class VmNotRunning extends Schema.TaggedError<VmNotRunning>()("VmNotRunning", {
+  name: Schema.String,
+  state: Schema.String
+}) {
+  override get message() {
+    return `machine '${this.name}' is not running (state: ${this.state}); start it with \`vm start ${this.name}\``
+  }
+}
+
+export class StateFileError extends Schema.TaggedError<StateFileError>()("StateFileError", {
+  path: Schema.String,
+  reason: Schema.String
+}) {
+  override get message() {
+    return `state file ${this.path}: ${this.reason}`
+  }
+}
+
+export class Cancelled extends Schema.TaggedError<Cancelled>()("Cancelled", {
+  reason: Schema.String
+}) {
+  override get message() {
+    return this.reason
+  }
+}
+
+/** Every domain error a `vm` operation can fail with. */
+export type VmError =
+  | ConfigNotFound
+  | ConfigInvalid
+  | InvalidInput
+  | SshFailed
+  | ParseFailed
+  | ProviderUnsupported
+  | CommandFailed
+  | CommandTimeout
+  | ToolNotInstalled
+  | VagrantNotInstalled
+  | VmNotFound
+  | AmbiguousInstance
+  | VmNotRunning
+  | StateFileError
+  | Cancelled

@@ -1,0 +1,28 @@
+import type { CommandFailed, CommandTimeout, ToolNotInstalled } from "@vm/core/errors"
+import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
+import { Context, Effect, Layer } from "effect"
+
+export interface DockerCliShape {
+  /** Runs `docker <args>`; output captured unless `inherit`. */
+  readonly run: (
+    args: ReadonlyArray<string>,
+    options: { readonly timeoutMs: number | "none"; readonly inherit?: boolean; readonly check?: boolean }
+  ) => Effect.Effect<RunResult, CommandFailed | CommandTimeout | ToolNotInstalled>
+}
+
+/** The docker CLI, used behind Vagrant's docker provider (logs, state, hard stop). */
+export class DockerCli extends Context.Tag("@vm/vagrant/DockerCli")<DockerCli, DockerCliShape>() {}
+
+export const DockerCliLive = Layer.effect(
+  DockerCli,
+  Effect.map(ProcessRunner, (processes) =>
+    DockerCli.of({
+      run: (args, options) =>
+        processes.run("docker", args, {
+          timeoutMs: options.timeoutMs,
+          ...(options.inherit ? { stdout: "inherit", stderr: "inherit" } as const : {}),
+          ...(options.check === undefined ? {} : { check: options.check }),
+          installHint: "Debian/Ubuntu: sudo apt-get install docker.io"
+        })
+    }))
+)

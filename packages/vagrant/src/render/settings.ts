@@ -1,0 +1,45 @@
+import { DEFAULT_INSTANCE } from "@vm/core/instances"
+import type { GlobalConfig, ProjectConfig } from "@vm/core/config/schema"
+import { createHash } from "node:crypto"
+
+export interface ProviderSettings {
+  /** MB; undefined when unset or `unlimited`. */
+  readonly memory: number | undefined
+  /** undefined when unset or `unlimited`. */
+  readonly cpus: number | undefined
+  readonly gui: boolean | undefined
+}
+
+const limit = (value: number | "unlimited" | undefined): number | undefined =>
+  value === "unlimited" ? undefined : value
+
+/** Memory, cpus and gui: the project's `vm` section, falling back to the user's defaults. */
+export const resolveProviderSettings = (config: ProjectConfig, global: GlobalConfig): ProviderSettings => ({
+  memory: limit(config.vm.memory ?? global.defaults.memory),
+  cpus: limit(config.vm.cpus ?? global.defaults.cpus),
+  gui: config.vm.gui
+})
+
+export const DEFAULT_BOX = "debian/bookworm64"
+
+export const resolveBox = (config: ProjectConfig, global: GlobalConfig): string =>
+  config.vm.box ?? global.defaults.box ?? DEFAULT_BOX
+
+export const resolveDockerImage = (config: ProjectConfig, global: GlobalConfig, fallback: string): string =>
+  config.vagrant.docker?.image ?? global.docker.image ?? fallback
+
+const dockerSafe = (s: string): string => s.toLowerCase().replace(/[^a-z0-9_.-]/g, "-")
+
+/**
+ * The docker container name for a machine: readable, and unique per project folder because the
+ * hash of the project root tells apart two checkouts with the same project name.
+ */
+export const containerName = (projectName: string, machine: string, projectRoot: string): string =>
+  `vm-${dockerSafe(projectName)}-${dockerSafe(machine)}-${createHash("sha256").update(projectRoot).digest("hex").slice(0, 8)}`
+
+/**
+ * A provider-level VM name (`vb.name`, `h.vmname`, `prl.name`) for one instance: the configured
+ * name for the default instance, suffixed for the others so that two instances never share one.
+ */
+export const instanceVmName = (name: string, instance: string): string =>
+  instance === DEFAULT_INSTANCE ? name : `${name}-${instance}`

@@ -1,0 +1,139 @@
+import { CommandFailed, SshFailed } from "@vm/core/errors"
+import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
+import { Effect, Layer, Ref } from "effect"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+import { SshClient } from "../SshClient.js"
+import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "../VagrantRunner.js"
+
+export interface FakeCall {
+  readonly args: ReadonlyArray<string>
+  readonly cwd: string
+  readonly provider: string | undefined
+}
+
+type FakeState = "not_created" | "running" | "stopped"
+
+/**
+ * A simulated Vagrant for unit tests: it reads the machines defined in Vagrantfile.vmtool, keeps their
+ * states, writes/removes the provider id file exactly where Vagrant does, and records every call.
+ * Its SshClient runs the remote command with the local `sh`, so quoting is tested for real
+ * (point `project.workspace_path` at a local directory).
+ */
+export const makeFakeVagrant = Effect.gen(function*() {
+  const calls = yield* Ref.make<ReadonlyArray<FakeCall>>([])
+  const states = new Map<string, FakeState>()
+  /** Machine → remote commands it received. */
+  const sshLog = yield* Ref.make<ReadonlyArray<{ host: string; command: string }>>([])
+  /** Test hook: make a command hang (never answer) to exercise timeouts. */
+  const hangs = new Set<string>()
+
+  const defined = (cwd: string): string[] => {
+    const file = Path.join(cwd, VAGRANTFILE_NAME)
+    if (!Fs.existsSync(file)) return []
+    return [...Fs.readFileSync(file, "utf8").matchAll(/config\.vm\.define '([^']+)'/g)].map((m) => m[1]!)
+  }
+  const providerOf = (call: FakeCall) => call.provider ?? "docker"
+  const idFile = (call: FakeCall, machine: string) =>
+    Path.join(call.cwd, DOTFILE_PATH, "machines", machine, providerOf(call), "id")
+  const ok = (stdout = ""): RunResult => ({ exitCode: 0, stdout, stderr: "", durationMs: 1 })
+  const fail = (call: FakeCall, message: string) =>
+    Effect.fail(new CommandFailed({ command: ["vagrant", ...call.args], exitCode: 1, stderrTail: message }))
+
+  const run = (args: ReadonlyArray<string>, call: { cwd: string; provider?: string }) =>
+    Effect.gen(function*() {
+      const c: FakeCall = { args: [...args], cwd: call.cwd, provider: call.provider }
+      yield* Ref.update(calls, (all) => [...all, c])
+      if (hangs.has(args[0]!)) return yield* Effect.never
+      const machines = defined(call.cwd)
+      if (machines.length === 0) return yield* fail(c, "A Vagrant environment or target machine is required")
+      const [verb, ...rest] = args
+      const target = rest.find((a) => !a.startsWith("-"))
+      if (target !== undefined && !machines.includes(target)) {
+        return yield* fail(c, `The machine with the name '${target}' was not found configured for this Vagrant environment.`)
+      }
+      const state = (m: string) => states.get(m) ?? "not_created"
+      switch (verb) {
+        case "up": {
+          states.set(target!, "running")
+          const file = idFile(c, target!)
+          if (!Fs.existsSync(file)) {
+            Fs.mkdirSync(Path.dirname(file), { recursive: true })
+            Fs.writeFileSync(file, Math.random().toString(16).slice(2).padEnd(16, "0"))
+          }
+          return ok(`Bringing machine '${target}' up with '${providerOf(c)}' provider...\n==> ${target}: Machine booted and ready!\n`)
+        }
+        case "halt":
+          if (state(target!) === "running") states.set(target!, "stopped")
+          return ok()
+        case "reload":
+          if (state(target!) === "not_created") return yield* fail(c, "The machine is not created.")
+          states.set(target!, "running")
+          return ok()
+        case "destroy":
+          states.delete(target!)
+          Fs.rmSync(Path.dirname(idFile(c, target!)), { recursive: true, force: true })
+          return ok()
+        case "provision":
+          if (state(target!) !== "running") return yield* fail(c, "The machine is not running.")
+          return ok()
+        case "ssh-config":
+          if (state(target!) !== "running") return yield* fail(c, "The container is not currently running.")
+          return ok(`Host ${target}\n  HostName 127.0.0.1\n  User vagrant\n  Port 2222\n`)
+        case "status": {
+          const shown = target ? [target] : machines
+          const ts = 1700000000
+          return ok(
+            shown.map((m) =>
+              [
+                `${ts},${m},metadata,provider,${providerOf(c)}`,
+                `${ts},${m},provider-name,${providerOf(c)}`,
+                `${ts},${m},state,${state(m)}`,
+                `${ts},${m},state-human-short,${state(m).replace("_", " ")}`
+              ].join("\n")
+            ).join("\n") + "\n"
+          )
+        }
+        default:
+          return yield* Effect.dieMessage(`FakeVagrant: unsupported command ${args.join(" ")}`)
+      }
+    })
+
+  const vagrantLayer = Layer.succeed(VagrantRunner, VagrantRunner.of({ run }))
+
+  const sshLayer = Layer.effect(
+    SshClient,
+    Effect.map(ProcessRunner, (processes) =>
+      SshClient.of({
+        exec: (target, command, options) =>
+          Effect.gen(function*() {
+            yield* Ref.update(sshLog, (all) => [...all, { host: target.host, command }])
+            if (states.get(target.host) !== "running") {
+              return yield* new SshFailed({ machine: target.host, reason: "connection refused" })
+            }
+            const r = yield* processes.run("sh", ["-c", command], {
+              timeoutMs: options.timeoutMs ?? 60_000,
+              stdout: options.output,
+              stderr: options.output,
+              check: false
+            }).pipe(Effect.mapError((e) => new SshFailed({ machine: target.host, reason: e.message })))
+            return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr }
+          }),
+        interactive: (target) =>
+          states.get(target.host) === "running"
+            ? Effect.succeed(0)
+            : Effect.fail(new SshFailed({ machine: target.host, reason: "connection refused" })),
+        disconnect: () => Effect.void
+      }))
+  )
+
+  return {
+    calls: Ref.get(calls),
+    sshLog: Ref.get(sshLog),
+    states,
+    hangs,
+    vagrantLayer,
+    sshLayer,
+    layer: Layer.merge(vagrantLayer, sshLayer)
+  }
+})

@@ -1,0 +1,40 @@
+import { NodeContext } from "@effect/platform-node"
+import { decodeProjectConfig } from "@vm/core/config/decode"
+import { emptyGlobalConfig, type GlobalConfig } from "@vm/core/config/schema"
+import { ProcessRunner, ProcessRunnerLive } from "@vm/core/process/ProcessRunner"
+import { Progress } from "@vm/core/Progress"
+import { ProjectContext, type ProjectContextShape } from "@vm/core/ProjectContext"
+import { Either, Layer } from "effect"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { DockerCliLive } from "../src/hypervisors/DockerCli.js"
+import { PortAllocatorTest } from "../src/PortAllocator.js"
+import { VagrantProviderLayer } from "../src/layers.js"
+import type { SshClient } from "../src/SshClient.js"
+import type { VagrantRunner } from "../src/VagrantRunner.js"
+
+/** A temp project whose "guest workspace" is a local directory (the fake ssh runs commands locally). */
+export const makeTempProject = (yaml: (workspace: string) => string, global: GlobalConfig = emptyGlobalConfig) => {
+  const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "vm-unit-"))
+  const root = Path.join(dir, "project")
+  const workspace = Path.join(dir, "workspace")
+  Fs.mkdirSync(root)
+  Fs.mkdirSync(workspace)
+  const text = yaml(workspace)
+  Fs.writeFileSync(Path.join(root, "vm.yaml"), text)
+  const config = Either.getOrThrow(decodeProjectConfig(text, Path.join(root, "vm.yaml")))
+  const ctx: ProjectContextShape = { root, configFile: Path.join(root, "vm.yaml"), config, global, home: Path.join(dir, "home") }
+  return { dir, root, workspace, ctx, cleanup: () => Fs.rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** The real Vagrant provider over the given fake tool layers. */
+export const providerWithFakes = (ctx: ProjectContextShape, fakes: Layer.Layer<VagrantRunner | SshClient, never, ProcessRunner>) =>
+  VagrantProviderLayer.pipe(
+    Layer.provideMerge(
+      Layer.mergeAll(Layer.succeed(ProjectContext, ctx), Progress.silent, PortAllocatorTest, fakes)
+    ),
+    Layer.provideMerge(DockerCliLive),
+    Layer.provideMerge(ProcessRunnerLive),
+    Layer.provideMerge(NodeContext.layer)
+  )

@@ -1,0 +1,25 @@
+import { defineConfig } from "vitest/config"
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["packages/*/test/**/*.test.ts"],
+          testTimeout: 30_000
+        }
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/**/*.test.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          // real Vagrant machines share one docker daemon and two cores
+          poolOptions: { forks: { singleFork: true } }
+        }
+      }
+    ]
+  }
+})
