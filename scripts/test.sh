@@ -4,7 +4,8 @@
 #   bash scripts/test.sh
 #
 # 1. host set-up: scripts/setup-host.sh (vagrant, docker daemon, base image), unless VM_SKIP_SETUP=1
-# 2. dependencies: `npm ci` when CI=true; otherwise `npm install` only if node_modules is missing
+# 2. dependencies: `npm ci` when CI=true; otherwise `npm install` only if node_modules is missing;
+#    then `npm run build` when package.json defines it (bundled CLI)
 # 3. npm run typecheck, npm run lint
 # 4. vitest (projects unit + e2e, real Vagrant) with a JSON report
 # 5. scripts/summarize-tests.mjs: per-project counts; the LAST line is "N passed, N failed[, N skipped]"
@@ -61,6 +62,8 @@ elif [ ! -d node_modules ]; then
 else
   step "node_modules present: skipping npm install (CI=true always runs npm ci)"
 fi
+step "npm run --if-present build"
+npm run --silent --if-present build || { echo "test.sh: build failed" >&2; exit 1; }
 T_SETUP=$(now)
 
 # --- 3. static checks ----------------------------------------------------------------

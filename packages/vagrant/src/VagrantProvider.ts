@@ -94,6 +94,14 @@ export interface VagrantProject {
   readonly sshTarget: (instance: string) => Effect.Effect<SshTarget, VmError>
   readonly forgetSsh: (instance: string) => Effect.Effect<void>
   readonly markBooted: (instance: string, hash: string) => Effect.Effect<void, VmError>
+  /** Renders the current config and runs `vagrant up` or `reload`; records the booted file's hash. */
+  readonly boot: (instance: string, verb: "up" | "reload", label: string) => Effect.Effect<MachineInfo, VmError>
+  /**
+   * Destroys the machine and boots it again from the current config, keeping its instance record
+   * (name, ssh port): how the docker provider applies changes `reload` cannot (synced folders, image).
+   * Host folders synced into the guest (the workspace) survive; the rest of the guest does not.
+   */
+  readonly recreate: (instance: string, label: string) => Effect.Effect<MachineInfo, VmError>
 }
 
 export class VagrantProjectTag extends Context.Tag("@vm/vagrant/VagrantProject")<VagrantProjectTag, VagrantProject>() {}
@@ -209,7 +217,29 @@ export const VagrantProjectLive = Layer.effect(
         return [{ ...s, instances: { ...s.instances, [instance]: { ...r, bootedHash: hash } } }, undefined] as const
       })
 
+    const boot = (instance: string, verb: "up" | "reload", label: string) =>
+      Effect.gen(function*() {
+        const r = yield* record(instance)
+        const hash = yield* writeVagrantfile
+        yield* forgetSsh(instance)
+        const args = verb === "up" ? ["up", r.machine, `--provider=${provider}`] : ["reload", r.machine]
+        yield* vagrant(args, timeouts.upMs, label)
+        yield* markBooted(instance, hash)
+        return yield* info(instance)
+      })
+
+    const recreate = (instance: string, label: string) =>
+      Effect.gen(function*() {
+        const r = yield* record(instance)
+        yield* writeVagrantfile
+        yield* forgetSsh(instance)
+        yield* vagrant(["destroy", "-f", r.machine], timeouts.haltMs, `${label}: removing the old machine`)
+        return yield* boot(instance, "up", `${label}: booting the new machine`)
+      })
+
     return VagrantProjectTag.of({
+      boot,
+      recreate,
       ctx,
       provider,
       timeouts,
@@ -245,16 +275,7 @@ export const VagrantLifecycleLive = Layer.effect(
     const { ctx, timeouts } = p
     const workspace = ctx.config.project.workspace_path
 
-    const boot = (instance: string, verb: "up" | "reload", label: string) =>
-      Effect.gen(function*() {
-        const r = yield* p.record(instance)
-        const hash = yield* p.writeVagrantfile
-        yield* p.forgetSsh(instance)
-        const args = verb === "up" ? ["up", r.machine, `--provider=${p.provider}`] : ["reload", r.machine]
-        yield* p.vagrant(args, timeouts.upMs, label)
-        yield* p.markBooted(instance, hash)
-        return yield* p.info(instance)
-      })
+    const boot = p.boot
 
     const destroy = (instance: string) =>
       Effect.gen(function*() {
