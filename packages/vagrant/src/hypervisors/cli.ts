@@ -24,6 +24,9 @@ export const processCli = (processes: ProcessRunnerShape, tool: string, installH
 /** Answers one scripted call: a result, a failure, or `Effect.never` to hang (undefined = unscripted → defect). */
 export type CliAnswer = (args: ReadonlyArray<string>) => Effect.Effect<Partial<RunResult> | undefined, CliError>
 
+/** The answer for a call a script does not cover: the fake dies naming it. */
+export const notScripted: Effect.Effect<Partial<RunResult> | undefined> = Effect.sync(() => undefined)
+
 /** A recorded call of a fake CLI: the exact argv, tool first. */
 export type CliCall = ReadonlyArray<string>
 

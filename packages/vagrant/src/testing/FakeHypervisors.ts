@@ -1,5 +1,5 @@
 import { Effect, Layer, Ref } from "effect"
-import { type CliAnswer, type CliCall, scriptedCli } from "../hypervisors/cli.js"
+import { type CliAnswer, type CliCall, notScripted, scriptedCli } from "../hypervisors/cli.js"
 import { DockerCli } from "../hypervisors/DockerCli.js"
 import { HostProcessesFake } from "../hypervisors/HostProcesses.js"
 import { HyperVFake } from "../hypervisors/HyperV.js"
@@ -23,7 +23,7 @@ export interface HypervisorScript {
   readonly processListHangs?: boolean
 }
 
-const unscripted: CliAnswer = () => Effect.succeed(undefined)
+const unscripted: CliAnswer = () => notScripted
 
 /**
  * Fake layers for every hypervisor CLI plus the host process table, sharing one ordered log of

@@ -3,7 +3,7 @@ import { ForceKill, KILL_BUDGET_MS, type KillReport } from "@vm/core/ForceKill"
 import { Cause, Effect, Exit, Option } from "effect"
 import * as Path from "node:path"
 import { afterAll } from "vitest"
-import type { CliCall } from "../../src/hypervisors/cli.js"
+import { type CliCall, notScripted } from "../../src/hypervisors/cli.js"
 import { turnOffScript, vmStateScript } from "../../src/hypervisors/HyperV.js"
 import { KILL_TIMINGS } from "../../src/kill/VagrantForceKill.js"
 import type { HypervisorScript } from "../../src/testing/FakeHypervisors.js"
@@ -73,7 +73,7 @@ const providers: ReadonlyArray<ProviderCase> = [
           ? ok(power.on ? "running\n" : "exited\n")
           : args[0] === "kill"
           ? switchOff(power, `${DOCKER_ID}\n`)
-          : Effect.succeed(undefined)
+          : notScripted
     }),
     query: (id) => ["docker", "inspect", "--format", "{{.State.Status}}", id],
     stop: (id) => ["docker", "kill", id]
@@ -87,7 +87,7 @@ const providers: ReadonlyArray<ProviderCase> = [
           ? ok(`name="dev"\nVMState="${power.on ? "running" : "poweroff"}"\n`)
           : args[0] === "controlvm"
           ? switchOff(power, "0%...100%\n")
-          : Effect.succeed(undefined)
+          : notScripted
     }),
     query: (id) => ["VBoxManage", "showvminfo", id, "--machinereadable"],
     stop: (id) => ["VBoxManage", "controlvm", id, "poweroff"]
@@ -101,7 +101,7 @@ const providers: ReadonlyArray<ProviderCase> = [
           ? ok(power.on ? `Total running VMs: 1\n${vmxIn(dir)}\n` : "Total running VMs: 0\n")
           : args[2] === "stop"
           ? switchOff(power)
-          : Effect.succeed(undefined)
+          : notScripted
     }),
     query: () => ["vmrun", "-T", "ws", "list"],
     stop: (id) => ["vmrun", "-T", "ws", "stop", id, "hard"]
@@ -124,7 +124,7 @@ const providers: ReadonlyArray<ProviderCase> = [
           ? ok(power.on ? "running\n\n" : "shut off\n\n")
           : args[2] === "destroy"
           ? switchOff(power, `Domain '${LIBVIRT_UUID}' destroyed\n`)
-          : Effect.succeed(undefined)
+          : notScripted
     }),
     query: (id) => ["virsh", "-c", "qemu:///system", "domstate", id],
     stop: (id) => ["virsh", "-c", "qemu:///system", "destroy", id]
@@ -134,7 +134,7 @@ const providers: ReadonlyArray<ProviderCase> = [
     id: () => PRL_UUID,
     script: (power) => ({
       prlctl: (args) =>
-        args[0] === "list" ? ok(power.on ? "running\n" : "stopped\n") : args[0] === "stop" ? switchOff(power) : Effect.succeed(undefined)
+        args[0] === "list" ? ok(power.on ? "running\n" : "stopped\n") : args[0] === "stop" ? switchOff(power) : notScripted
     }),
     query: (id) => ["prlctl", "list", id, "-o", "status", "--no-header"],
     stop: (id) => ["prlctl", "stop", id, "--kill"]
@@ -348,7 +348,7 @@ describe("vm kill on Vagrant (fake Vagrant and hypervisor CLIs)", () => {
                   state = "poweroff"
                   return {}
                 })
-                : Effect.succeed(undefined)
+                : notScripted
           })
         })
         const report = reportOf(result)

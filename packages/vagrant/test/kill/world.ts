@@ -3,7 +3,7 @@ import type { RunResult } from "@vm/core/process/ProcessRunner"
 import { Effect, Fiber, Layer, Option, Ref, TestClock } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { type CliAnswer, type CliCall, scriptedCli } from "../../src/hypervisors/cli.js"
+import { type CliAnswer, type CliCall, notScripted, scriptedCli } from "../../src/hypervisors/cli.js"
 import { SshClient } from "../../src/SshClient.js"
 import { type HypervisorScript, makeFakeHypervisors } from "../../src/testing/FakeHypervisors.js"
 import { DOTFILE_PATH, VagrantRunner } from "../../src/VagrantRunner.js"
@@ -94,7 +94,7 @@ export const vagrantScript = (halt: Effect.Effect<Partial<RunResult>, CommandFai
     const s = statusState()
     return ok(`1,${MACHINE},metadata,provider,aws\n1,${MACHINE},provider-name,aws\n1,${MACHINE},state,${s}\n`)
   }
-  return Effect.succeed(undefined)
+  return notScripted
 }
 
 /**
