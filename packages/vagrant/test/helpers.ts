@@ -10,7 +10,7 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import { DockerCliLive } from "../src/hypervisors/DockerCli.js"
 import { PortAllocatorTest } from "../src/PortAllocator.js"
-import { VagrantProviderLayer } from "../src/layers.js"
+import { HypervisorsLive, VagrantProviderLayer } from "../src/layers.js"
 import type { SshClient } from "../src/SshClient.js"
 import type { VagrantRunner } from "../src/VagrantRunner.js"
 
@@ -34,7 +34,7 @@ export const providerWithFakes = (ctx: ProjectContextShape, fakes: Layer.Layer<V
     Layer.provideMerge(
       Layer.mergeAll(Layer.succeed(ProjectContext, ctx), Progress.silent, PortAllocatorTest, fakes)
     ),
-    Layer.provideMerge(DockerCliLive),
+    Layer.provideMerge(Layer.merge(DockerCliLive, HypervisorsLive)),
     Layer.provideMerge(ProcessRunnerLive),
     Layer.provideMerge(NodeContext.layer)
   )

@@ -23,10 +23,14 @@ type FakeState = "not_created" | "running" | "stopped"
 export const makeFakeVagrant = Effect.gen(function*() {
   const calls = yield* Ref.make<ReadonlyArray<FakeCall>>([])
   const states = new Map<string, FakeState>()
+  /** Project roots seen in calls (where the id files live). */
+  const knownRoots = new Set<string>()
   /** Machine → remote commands it received. */
   const sshLog = yield* Ref.make<ReadonlyArray<{ host: string; command: string }>>([])
   /** Test hook: make a command hang (never answer) to exercise timeouts. */
   const hangs = new Set<string>()
+  /** Test hook: commands refused as if another Vagrant process held the machine lock. */
+  const locked = new Set<string>()
 
   const defined = (cwd: string): string[] => {
     const file = Path.join(cwd, VAGRANTFILE_NAME)
@@ -43,8 +47,15 @@ export const makeFakeVagrant = Effect.gen(function*() {
   const run = (args: ReadonlyArray<string>, call: { cwd: string; provider?: string }) =>
     Effect.gen(function*() {
       const c: FakeCall = { args: [...args], cwd: call.cwd, provider: call.provider }
+      knownRoots.add(call.cwd)
       yield* Ref.update(calls, (all) => [...all, c])
       if (hangs.has(args[0]!)) return yield* Effect.never
+      if (locked.has(args[0]!)) {
+        return yield* fail(
+          c,
+          `An action '${args[0]}' was attempted on the machine,\nbut another process is already executing an action on the machine.`
+        )
+      }
       const machines = defined(call.cwd)
       if (machines.length === 0) return yield* fail(c, "A Vagrant environment or target machine is required")
       const [verb, ...rest] = args
@@ -99,6 +110,34 @@ export const makeFakeVagrant = Effect.gen(function*() {
       }
     })
 
+  /** The machine whose provider id (docker: container id) is `id`. */
+  const machineById = (id: string) =>
+    [...states.keys()].find((m) => {
+      for (const dir of knownRoots) {
+        const file = Path.join(dir, DOTFILE_PATH, "machines", m, "docker", "id")
+        if (Fs.existsSync(file) && Fs.readFileSync(file, "utf8").trim() === id) return true
+      }
+      return false
+    })
+
+  /**
+   * The docker CLI behind the docker provider, over the same machines: `inspect --format {{.State.Status}}`
+   * and `kill` (what `vm kill` uses). Plug into `makeFakeHypervisors({ docker: fake.dockerAnswer })`.
+   */
+  const dockerAnswer = (args: ReadonlyArray<string>) =>
+    Effect.sync(() => {
+      const id = args[args.length - 1]!
+      const machine = machineById(id)
+      if (machine === undefined) return { exitCode: 1, stderr: `Error: No such object: ${id}` }
+      if (args[0] === "inspect") return { stdout: states.get(machine) === "running" ? "running\n" : "exited\n" }
+      if (args[0] === "kill") {
+        if (states.get(machine) !== "running") return { exitCode: 1, stderr: `Error response from daemon: container ${id} is not running` }
+        states.set(machine, "stopped")
+        return { stdout: `${id}\n` }
+      }
+      return undefined
+    })
+
   const vagrantLayer = Layer.succeed(VagrantRunner, VagrantRunner.of({ run }))
 
   const sshLayer = Layer.effect(
@@ -132,6 +171,8 @@ export const makeFakeVagrant = Effect.gen(function*() {
     sshLog: Ref.get(sshLog),
     states,
     hangs,
+    locked,
+    dockerAnswer,
     vagrantLayer,
     sshLayer,
     layer: Layer.merge(vagrantLayer, sshLayer)
