@@ -1,5 +1,6 @@
 import { ProcessRunnerLive } from "@vm/core/process/ProcessRunner"
 import { Layer } from "effect"
+import { VagrantContextualLifecycleLive } from "./context/ContextualLifecycleLive.js"
 import { DockerCliLive } from "./hypervisors/DockerCli.js"
 import { PortAllocatorLive } from "./PortAllocator.js"
 import { SshClientLive } from "./SshClient.js"
@@ -12,4 +13,6 @@ export const ToolsLive = Layer.mergeAll(VagrantRunnerLive, SshClientLive, Docker
 )
 
 /** The provider for one project: needs ProjectContext, Progress, FileSystem, Path and the tools. */
-export const VagrantProviderLayer = VagrantLifecycleLive.pipe(Layer.provideMerge(VagrantProjectLive))
+export const VagrantProviderLayer = Layer.merge(VagrantLifecycleLive, VagrantContextualLifecycleLive).pipe(
+  Layer.provideMerge(VagrantProjectLive)
+)
