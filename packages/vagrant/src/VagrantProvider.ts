@@ -229,7 +229,15 @@ export const VagrantProjectLive = Layer.effect(
         ]
         yield* vagrant(args, timeouts.upMs, label)
         yield* markBooted(instance, hash)
-        return yield* info(instance)
+        // up/reload exit 0 only once the guest answers on ssh: running, no `vagrant status` (a Ruby start) needed
+        return {
+          name: instance,
+          machine: r.machine,
+          provider,
+          state: "running",
+          rawState: "running",
+          id: Option.getOrNull(yield* machineId(r.machine))
+        } satisfies MachineInfo
       })
 
     const recreate = (instance: string, label: string) =>
@@ -301,6 +309,8 @@ export const VagrantLifecycleLive = Layer.effect(
     const create: LifecycleShape["create"] = (instance, options) =>
       Effect.gen(function*() {
         yield* validateInstanceName(instance)
+        // before any record is written: a config that cannot boot leaves no trace
+        yield* p.checkBootable
         const existing = (yield* p.readState).instances[instance]
         if (existing) {
           const current = yield* p.info(instance)

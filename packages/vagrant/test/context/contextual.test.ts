@@ -88,7 +88,7 @@ describe("ContextualLifecycle on the Vagrant provider (fake Vagrant)", () => {
         notices.length = 0
         const { calls, result } = yield* callsDuring((yield* ContextualLifecycle).restartWithContext("dev", ctx))
         expect(result._tag).toBe("Right")
-        expect(calls).toEqual([`reload ${m}`, `status ${m} --machine-readable`])
+        expect(calls).toEqual([`reload ${m}`])
         expect(readVagrantfile()).not.toBe(before)
         expect(readVagrantfile()).toContain("APP_MODE=")
         expect(notices).toEqual(["applying config changes to dev: environment changed (APP_MODE)"])
@@ -110,7 +110,7 @@ describe("ContextualLifecycle on the Vagrant provider (fake Vagrant)", () => {
         const ctx = withFolder(withEnv(project.ctx, { APP_MODE: "two" }))
         const { calls, result } = yield* callsDuring((yield* ContextualLifecycle).restartWithContext("dev", ctx))
         expect(result).toMatchObject({ _tag: "Right", right: { performed: "recreate", reasons: ["synced folders changed (+/data)"] } })
-        expect(calls).toEqual([`destroy -f ${m}`, `up ${m} --provider=docker`, `status ${m} --machine-readable`])
+        expect(calls).toEqual([`destroy -f ${m}`, `up ${m} --provider=docker`])
         expect(notices).toEqual([
           "synced folders changed (+/data): the docker provider cannot apply this by reload; recreating dev — " +
           "the workspace and synced folders are kept, other files inside the machine are not"
@@ -129,7 +129,7 @@ describe("ContextualLifecycle on the Vagrant provider (fake Vagrant)", () => {
         const m = yield* machineOf("dev")
         const ctx = provisioned({ APP_MODE: "two" })
         const { calls } = yield* callsDuring((yield* ContextualLifecycle).restartWithContext("dev", ctx))
-        expect(calls).toEqual([`reload ${m} --provision`, `status ${m} --machine-readable`])
+        expect(calls).toEqual([`reload ${m} --provision`])
       }))
 
     it.effect("start on a stopped machine boots it with the new file: up (env change) or recreate (folder change)", () =>
@@ -140,7 +140,7 @@ describe("ContextualLifecycle on the Vagrant provider (fake Vagrant)", () => {
         const envOnly = provisioned({ APP_MODE: "three" })
         const up = yield* callsDuring(contextual.startWithContext("dev", envOnly))
         expect(up.result).toMatchObject({ _tag: "Right", right: { performed: "up" } })
-        expect(up.calls).toEqual([`status ${m} --machine-readable`, `up ${m} --provider=docker`, `status ${m} --machine-readable`])
+        expect(up.calls).toEqual([`status ${m} --machine-readable`, `up ${m} --provider=docker`])
         const exec = yield* (yield* Lifecycle).exec("dev", ["sh", "-c", "echo $APP_MODE"], { output: "capture" })
         expect(exec.stdout).toBe("three\n")
 
@@ -152,8 +152,7 @@ describe("ContextualLifecycle on the Vagrant provider (fake Vagrant)", () => {
         expect(recreated.calls).toEqual([
           `status ${m} --machine-readable`,
           `destroy -f ${m}`,
-          `up ${m} --provider=docker`,
-          `status ${m} --machine-readable`
+          `up ${m} --provider=docker`
         ])
         expect(notices[0]).toContain("synced folders changed (+/data2, -/data)")
       }))
@@ -176,6 +175,16 @@ describe("ContextualLifecycle on the Vagrant provider (fake Vagrant)", () => {
         expect(result).toMatchObject({ _tag: "Left", left: { _tag: "ConfigInvalid", key: "synced_folders.0.source" } })
         expect(calls).toEqual([])
         expect(readVagrantfile()).toBe(before)
+      }))
+
+    it.effect("createWithContext with a missing synced folder source: typed error, no instance recorded, Vagrant not called", () =>
+      Effect.gen(function*() {
+        const bad = { ...project.ctx, config: { ...project.ctx.config, synced_folders: [{ source: "no-such-dir", target: "/x" }] } }
+        const { calls, result } = yield* callsDuring((yield* ContextualLifecycle).createWithContext("other", { force: false }, bad))
+        expect(result).toMatchObject({ _tag: "Left", left: { _tag: "ConfigInvalid", key: "synced_folders.0.source" } })
+        expect(calls).toEqual([])
+        const state = JSON.parse(Fs.readFileSync(Path.join(project.root, ".vm/state.json"), "utf8"))
+        expect(Object.keys(state.instances)).toEqual(["dev"])
       }))
   })
 
