@@ -2,6 +2,7 @@ import { Command, Options } from "@effect/cli"
 import { Lifecycle } from "@vm/core/Lifecycle"
 import { Console, Effect } from "effect"
 import { resolveName } from "../project.js"
+import { configDrift, driftHint } from "./drift.js"
 import { nameArg } from "./lifecycle.js"
 import { withProject } from "./root.js"
 
@@ -25,10 +26,13 @@ export const status = Command.make("status", { name: nameArg, json: jsonOption }
     const lifecycle = yield* Lifecycle
     const instance = yield* resolveName(name)
     const info = yield* lifecycle.state(instance)
-    const report = { ...info, isRunning: info.state === "running" }
+    const drift = yield* configDrift(info)
+    const report = { ...info, isRunning: info.state === "running", ...drift }
     if (json) return yield* Console.log(JSON.stringify(report, null, 2))
     yield* Console.log(`${info.name} (${info.provider})`)
     yield* Console.log(`  state: ${info.state}${info.rawState !== info.state ? ` (${info.rawState})` : ""}`)
     if (info.id) yield* Console.log(`  id:    ${info.id.slice(0, 12)}`)
     yield* Console.log(report.isRunning ? `  connect: vm ssh ${info.name}` : `  start: vm start ${info.name}`)
+    const hint = driftHint(info, drift)
+    if (hint !== undefined) yield* Console.log(`  ${hint}`)
   }))).pipe(Command.withDescription("Show a machine's status"))
