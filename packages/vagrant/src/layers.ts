@@ -1,13 +1,14 @@
 import { ProcessRunnerLive } from "@vm/core/process/ProcessRunner"
 import { Layer } from "effect"
 import { DockerCliLive } from "./hypervisors/DockerCli.js"
+import { VBoxManageLive } from "./hypervisors/VBoxManage.js"
 import { PortAllocatorLive } from "./PortAllocator.js"
 import { SshClientLive } from "./SshClient.js"
 import { VagrantLifecycleLive, VagrantProjectLive } from "./VagrantProvider.js"
 import { VagrantRunnerLive } from "./VagrantRunner.js"
 
 /** Every external tool the Vagrant provider uses, over the one process runner. */
-export const ToolsLive = Layer.mergeAll(VagrantRunnerLive, SshClientLive, DockerCliLive, PortAllocatorLive).pipe(
+export const ToolsLive = Layer.mergeAll(VagrantRunnerLive, SshClientLive, DockerCliLive, VBoxManageLive, PortAllocatorLive).pipe(
   Layer.provideMerge(ProcessRunnerLive)
 )
 

@@ -8,7 +8,8 @@ import { Either, Layer } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { DockerCliLive } from "../src/hypervisors/DockerCli.js"
+import type { DockerCli } from "../src/hypervisors/DockerCli.js"
+import type { VBoxManage } from "../src/hypervisors/VBoxManage.js"
 import { PortAllocatorTest } from "../src/PortAllocator.js"
 import { VagrantProviderLayer } from "../src/layers.js"
 import type { SshClient } from "../src/SshClient.js"
@@ -28,13 +29,15 @@ export const makeTempProject = (yaml: (workspace: string) => string, global: Glo
   return { dir, root, workspace, ctx, cleanup: () => Fs.rmSync(dir, { recursive: true, force: true }) }
 }
 
+/** Every external tool the provider calls: FakeVagrant's `layer` fakes them all. */
+export type ToolFakes = Layer.Layer<VagrantRunner | SshClient | DockerCli | VBoxManage, never, ProcessRunner>
+
 /** The real Vagrant provider over the given fake tool layers. */
-export const providerWithFakes = (ctx: ProjectContextShape, fakes: Layer.Layer<VagrantRunner | SshClient, never, ProcessRunner>) =>
+export const providerWithFakes = (ctx: ProjectContextShape, fakes: ToolFakes) =>
   VagrantProviderLayer.pipe(
     Layer.provideMerge(
       Layer.mergeAll(Layer.succeed(ProjectContext, ctx), Progress.silent, PortAllocatorTest, fakes)
     ),
-    Layer.provideMerge(DockerCliLive),
     Layer.provideMerge(ProcessRunnerLive),
     Layer.provideMerge(NodeContext.layer)
   )

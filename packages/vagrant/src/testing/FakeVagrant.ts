@@ -3,6 +3,8 @@ import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
 import { Effect, Layer, Ref } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
+import { DockerCli } from "../hypervisors/DockerCli.js"
+import { VBoxManage } from "../hypervisors/VBoxManage.js"
 import { SshClient } from "../SshClient.js"
 import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "../VagrantRunner.js"
 
@@ -18,7 +20,8 @@ type FakeState = "not_created" | "running" | "stopped"
  * A simulated Vagrant for unit tests: it reads the machines defined in Vagrantfile.vmtool, keeps their
  * states, writes/removes the provider id file exactly where Vagrant does, and records every call.
  * Its SshClient runs the remote command with the local `sh`, so quoting is tested for real
- * (point `project.workspace_path` at a local directory).
+ * (point `project.workspace_path` at a local directory). Its docker and VBoxManage answer the
+ * state queries (`docker inspect`, `VBoxManage showvminfo`) from the same simulated machines.
  */
 export const makeFakeVagrant = Effect.gen(function*() {
   const calls = yield* Ref.make<ReadonlyArray<FakeCall>>([])
@@ -27,6 +30,13 @@ export const makeFakeVagrant = Effect.gen(function*() {
   const sshLog = yield* Ref.make<ReadonlyArray<{ host: string; command: string }>>([])
   /** Test hook: make a command hang (never answer) to exercise timeouts. */
   const hangs = new Set<string>()
+  /** Test hook: machines whose sshd accepts connections but never answers (a frozen guest). */
+  const frozen = new Set<string>()
+  /** Provider id → machine, and when each machine last started (docker StartedAt). */
+  const ids = new Map<string, string>()
+  const startedAt = new Map<string, string>()
+  /** Calls of the simulated docker and VBoxManage CLIs. */
+  const hypervisorCalls = yield* Ref.make<ReadonlyArray<ReadonlyArray<string>>>([])
 
   const defined = (cwd: string): string[] => {
     const file = Path.join(cwd, VAGRANTFILE_NAME)
@@ -55,11 +65,14 @@ export const makeFakeVagrant = Effect.gen(function*() {
       const state = (m: string) => states.get(m) ?? "not_created"
       switch (verb) {
         case "up": {
+          if (state(target!) !== "running") startedAt.set(target!, new Date().toISOString())
           states.set(target!, "running")
           const file = idFile(c, target!)
           if (!Fs.existsSync(file)) {
             Fs.mkdirSync(Path.dirname(file), { recursive: true })
-            Fs.writeFileSync(file, Math.random().toString(16).slice(2).padEnd(16, "0"))
+            const id = Math.random().toString(16).slice(2).padEnd(16, "0")
+            Fs.writeFileSync(file, id)
+            ids.set(id, target!)
           }
           return ok(`Bringing machine '${target}' up with '${providerOf(c)}' provider...\n==> ${target}: Machine booted and ready!\n`)
         }
@@ -68,10 +81,12 @@ export const makeFakeVagrant = Effect.gen(function*() {
           return ok()
         case "reload":
           if (state(target!) === "not_created") return yield* fail(c, "The machine is not created.")
+          startedAt.set(target!, new Date().toISOString())
           states.set(target!, "running")
           return ok()
         case "destroy":
           states.delete(target!)
+          for (const [id, m] of ids) if (m === target) ids.delete(id)
           Fs.rmSync(Path.dirname(idFile(c, target!)), { recursive: true, force: true })
           return ok()
         case "provision":
@@ -111,8 +126,10 @@ export const makeFakeVagrant = Effect.gen(function*() {
             if (states.get(target.host) !== "running") {
               return yield* new SshFailed({ machine: target.host, reason: "connection refused" })
             }
+            if (frozen.has(target.host)) return yield* Effect.never
             const r = yield* processes.run("sh", ["-c", command], {
               timeoutMs: options.timeoutMs ?? 60_000,
+              stdin: options.stdin === "inherit" ? "" : options.stdin ?? "",
               stdout: options.output,
               stderr: options.output,
               check: false
@@ -127,13 +144,77 @@ export const makeFakeVagrant = Effect.gen(function*() {
       }))
   )
 
+  const stateOfId = (id: string) => {
+    const machine = ids.get(id)
+    return machine === undefined ? undefined : { machine, state: states.get(machine) ?? "not_created" }
+  }
+
+  // `docker inspect --type container --format '{{.Id}} {{json .State}}' ID...`, as docker answers it
+  const dockerLayer = Layer.succeed(
+    DockerCli,
+    DockerCli.of({
+      run: (args, options) =>
+        Effect.gen(function*() {
+          yield* Ref.update(hypervisorCalls, (all) => [...all, ["docker", ...args]])
+          if (args[0] !== "inspect" || args[3] !== "--format") return yield* Effect.dieMessage(`FakeVagrant: unsupported docker ${args.join(" ")}`)
+          const lines: Array<string> = []
+          const missing: Array<string> = []
+          for (const id of args.slice(5)) {
+            const found = stateOfId(id)
+            if (found === undefined) missing.push(id)
+            else {
+              const status = found.state === "running" ? "running" : "exited"
+              lines.push(`${id} ${JSON.stringify({ Status: status, StartedAt: startedAt.get(found.machine) ?? "" })}`)
+            }
+          }
+          const result: RunResult = {
+            exitCode: missing.length === 0 ? 0 : 1,
+            stdout: lines.map((l) => `${l}\n`).join(""),
+            stderr: missing.map((id) => `Error response from daemon: No such container: ${id}\n`).join(""),
+            durationMs: 1
+          }
+          if (result.exitCode !== 0 && options.check !== false) {
+            return yield* new CommandFailed({ command: ["docker", ...args], exitCode: 1, stderrTail: result.stderr })
+          }
+          return result
+        })
+    })
+  )
+
+  // `VBoxManage showvminfo UUID --machinereadable`, for projects on the virtualbox provider
+  const vboxLayer = Layer.succeed(
+    VBoxManage,
+    VBoxManage.of({
+      run: (args, options) =>
+        Effect.gen(function*() {
+          yield* Ref.update(hypervisorCalls, (all) => [...all, ["VBoxManage", ...args]])
+          if (args[0] !== "showvminfo") return yield* Effect.dieMessage(`FakeVagrant: unsupported VBoxManage ${args.join(" ")}`)
+          const found = stateOfId(args[1] ?? "")
+          if (found === undefined) {
+            const stderr = `VBoxManage: error: Could not find a registered machine with UUID {${args[1]}}\n`
+            if (options.check !== false) {
+              return yield* new CommandFailed({ command: ["VBoxManage", ...args], exitCode: 1, stderrTail: stderr })
+            }
+            return { exitCode: 1, stdout: "", stderr, durationMs: 1 }
+          }
+          const vmState = found.state === "running" ? "running" : "poweroff"
+          const stdout = `name="${found.machine}"\nVMState="${vmState}"\nVMStateChangeTime="${startedAt.get(found.machine) ?? ""}"\n`
+          return { exitCode: 0, stdout, stderr: "", durationMs: 1 }
+        })
+    })
+  )
+
   return {
     calls: Ref.get(calls),
     sshLog: Ref.get(sshLog),
+    hypervisorCalls: Ref.get(hypervisorCalls),
     states,
     hangs,
+    frozen,
     vagrantLayer,
     sshLayer,
-    layer: Layer.merge(vagrantLayer, sshLayer)
+    dockerLayer,
+    vboxLayer,
+    layer: Layer.mergeAll(vagrantLayer, sshLayer, dockerLayer, vboxLayer)
   }
 })
