@@ -4,6 +4,7 @@ import { DockerCliLive } from "./hypervisors/DockerCli.js"
 import { VBoxManageLive } from "./hypervisors/VBoxManage.js"
 import { PortAllocatorLive } from "./PortAllocator.js"
 import { SshClientLive } from "./SshClient.js"
+import { VagrantStatusReporterLive } from "./status/VagrantStatusReporter.js"
 import { VagrantLifecycleLive, VagrantProjectLive } from "./VagrantProvider.js"
 import { VagrantRunnerLive } from "./VagrantRunner.js"
 
@@ -13,4 +14,6 @@ export const ToolsLive = Layer.mergeAll(VagrantRunnerLive, SshClientLive, Docker
 )
 
 /** The provider for one project: needs ProjectContext, Progress, FileSystem, Path and the tools. */
-export const VagrantProviderLayer = VagrantLifecycleLive.pipe(Layer.provideMerge(VagrantProjectLive))
+export const VagrantProviderLayer = Layer.merge(VagrantLifecycleLive, VagrantStatusReporterLive).pipe(
+  Layer.provideMerge(VagrantProjectLive)
+)

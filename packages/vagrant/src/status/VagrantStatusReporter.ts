@@ -1,0 +1,165 @@
+import { FileSystem, Path } from "@effect/platform"
+import { CommandTimeout, SshFailed, tail, type VmError } from "@vm/core/errors"
+import { noResources, type ServiceStatus, type StatusReport, StatusReporter } from "@vm/core/StatusReport"
+import { Effect, Either, Layer, Option, Ref } from "effect"
+import { guestScript } from "../guestScripts.js"
+import { SshClient, type SshTarget } from "../SshClient.js"
+import { normalizeState } from "../states.js"
+import { VagrantProjectTag } from "../VagrantProvider.js"
+import { decodeGuestMetrics, type GuestMetrics, metricsCommand, type ServiceProbe, serviceProbes } from "./guestMetrics.js"
+import { readCachedReport, STATUS_CACHE_DIR, writeCachedReport } from "./reportCache.js"
+
+/** CPU sample length inside the guest: long enough to be meaningful, short enough for a quick answer. */
+export const CPU_SAMPLE_CS = 20
+/** Bumped when the report's meaning changes, so old cache files are ignored. */
+const CACHE_VERSION = 1
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits
+const mb = (kb: number | null) => (kb === null ? null : round(kb / 1024, 1))
+const gb = (kb: number | null) => (kb === null ? null : round(kb / 1024 / 1024, 2))
+
+const service = (
+  probe: ServiceProbe,
+  isRunning: boolean | null,
+  detail: string | null,
+  error: string | null
+): ServiceStatus => ({ name: probe.name, isRunning, port: probe.port ?? null, hostPort: probe.hostPort, detail, error })
+
+/** Resources and services from the metrics script's answer (sizes converted to MB/GB). */
+export const fromMetrics = (probes: ReadonlyArray<ServiceProbe>, m: GuestMetrics) => ({
+  uptimeSeconds: m.uptimeSeconds,
+  resources: {
+    cpuPercent: m.cpuPercent,
+    cpuCount: m.cpuCount,
+    memoryUsedMb: mb(m.memoryUsedKb),
+    memoryLimitMb: mb(m.memoryLimitKb),
+    diskUsedGb: gb(m.diskUsedKb),
+    diskTotalGb: gb(m.diskTotalKb)
+  },
+  services: probes.map((probe, i) => {
+    const answer = m.services[i]
+    return answer !== undefined && answer.name === probe.name
+      ? service(probe, answer.running, answer.detail, answer.error)
+      : service(probe, null, null, "missing from the guest's answer")
+  }),
+  errors: m.errors
+})
+
+/**
+ * `vm status` for Vagrant machines: the state from the cheapest source (see makeMachineStates),
+ * then, for a running machine, everything from the guest in ONE ssh round trip over the
+ * multiplexed connection: guest/metrics.sh on stdin. Each step is bounded (timeouts.status for
+ * the state, timeouts.ssh for the guest part); what fails becomes a line in `errors`, never a hang.
+ * Reports of running machines are cached for status.cache_seconds, keyed by machine id, start time,
+ * state and probed services, so a restart or a config change is never answered from the cache.
+ */
+export const VagrantStatusReporterLive = Layer.effect(
+  StatusReporter,
+  Effect.gen(function*() {
+    const p = yield* VagrantProjectTag
+    const ssh = yield* SshClient
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const { ctx, timeouts } = p
+    const cacheMs = (ctx.global.status.cache_seconds ?? 5) * 1000
+    const probes = serviceProbes(ctx.config, p.provider)
+    const command = metricsCommand(probes, { container: p.provider === "docker", sampleCs: CPU_SAMPLE_CS })
+    const withPlatform = <A, E>(effect: Effect.Effect<A, E, FileSystem.FileSystem | Path.Path>) =>
+      effect.pipe(Effect.provideService(FileSystem.FileSystem, fs), Effect.provideService(Path.Path, path))
+
+    const collect = (instance: string): Effect.Effect<GuestMetrics, VmError> =>
+      Effect.gen(function*() {
+        const connected = yield* Ref.make(Option.none<SshTarget>())
+        const run = Effect.gen(function*() {
+          const target = yield* p.sshTarget(instance)
+          yield* Ref.set(connected, Option.some(target))
+          const script = yield* guestScript("metrics.sh")
+          const result = yield* ssh.exec(target, command, { output: "capture", stdin: script, timeoutMs: timeouts.sshMs })
+          if (result.exitCode !== 0) {
+            const why = tail(result.stderr || result.stdout, 3) || "no output"
+            return yield* new SshFailed({ machine: instance, reason: `the metrics script exited with ${result.exitCode}: ${why}` })
+          }
+          return yield* decodeGuestMetrics(result.stdout)
+        })
+        return yield* run.pipe(
+          Effect.timeoutFail({
+            duration: timeouts.sshMs,
+            onTimeout: () => new CommandTimeout({ command: ["ssh", instance, "sh -s (guest metrics)"], timeoutMs: timeouts.sshMs })
+          }),
+          // a master connection to a frozen sshd would make the next call wait as long again
+          Effect.tapErrorTag("CommandTimeout", () =>
+            Effect.flatMap(Ref.get(connected), Option.match({ onNone: () => Effect.void, onSome: ssh.disconnect })))
+        )
+      })
+
+    const guestError = (instance: string, e: VmError): string =>
+      e._tag === "CommandTimeout"
+        ? `ssh: no answer from '${instance}' within ${round(timeouts.sshMs / 1000, 1)} s (is the guest or its sshd frozen?)`
+        : e.message
+
+    const report = (instance: string, options: { readonly fresh?: boolean } = {}) =>
+      Effect.gen(function*() {
+        const r = yield* p.record(instance)
+        const id = yield* p.machineId(r.machine)
+        const now = () => new Date().toISOString()
+        const base = {
+          name: instance,
+          machine: r.machine,
+          provider: p.provider,
+          machineId: Option.getOrNull(id),
+          uptimeSeconds: null,
+          resources: noResources,
+          notices: [],
+          stale: false
+        }
+
+        const states = yield* p.machineStates([{ machine: r.machine, id }]).pipe(
+          Effect.timeoutFail({
+            duration: timeouts.statusMs,
+            onTimeout: () => new CommandTimeout({ command: [`state of ${r.machine}`], timeoutMs: timeouts.statusMs })
+          }),
+          Effect.either
+        )
+        if (Either.isLeft(states)) {
+          return {
+            ...base,
+            state: "unknown",
+            rawState: "unknown",
+            isRunning: false,
+            services: probes.map((s) => service(s, null, null, "not probed: the machine's state is unknown")),
+            errors: [`state: ${states.left.message}`],
+            collectedAt: now()
+          } satisfies StatusReport
+        }
+        const row = states.right[0]!
+        const state = normalizeState(row.provider, row.raw)
+        const known = { ...base, provider: row.provider, state, rawState: row.raw, isRunning: state === "running" }
+        if (state !== "running") {
+          return { ...known, services: probes.map((s) => service(s, false, null, null)), errors: [], collectedAt: now() } satisfies StatusReport
+        }
+
+        const file = path.join(ctx.root, STATUS_CACHE_DIR, `${r.machine}.json`)
+        const key = JSON.stringify([CACHE_VERSION, known.machineId, row.raw, row.since, command])
+        if (options.fresh !== true && cacheMs > 0) {
+          const cached = yield* withPlatform(readCachedReport(file, key, cacheMs, Date.now()))
+          if (Option.isSome(cached)) return { ...cached.value, stale: true } satisfies StatusReport
+        }
+
+        const collectedAt = now()
+        const metrics = yield* Effect.either(collect(instance))
+        if (Either.isLeft(metrics)) {
+          return {
+            ...known,
+            services: probes.map((s) => service(s, null, null, "not probed: the guest did not answer")),
+            errors: [guestError(instance, metrics.left)],
+            collectedAt
+          } satisfies StatusReport
+        }
+        const fresh: StatusReport = { ...known, ...fromMetrics(probes, metrics.right), collectedAt }
+        if (fresh.errors.length === 0 && cacheMs > 0) yield* withPlatform(writeCachedReport(file, key, fresh, Date.now()))
+        return fresh
+      })
+
+    return StatusReporter.of({ report })
+  })
+)
