@@ -29,9 +29,12 @@ export type GuestMetrics = typeof GuestMetrics.Type
 
 const decode = Schema.decodeUnknown(Schema.parseJson(GuestMetrics), { onExcessProperty: "ignore" })
 
-/** Decodes the script's stdout; anything else is a ParseFailed carrying the text. */
+/**
+ * Decodes the script's stdout: its last line (a guest's shell start-up files may print before it).
+ * Anything else is a ParseFailed carrying the whole text.
+ */
 export const decodeGuestMetrics = (text: string): Effect.Effect<GuestMetrics, ParseFailed> =>
-  decode(text.trim()).pipe(
+  decode(text.trimEnd().split("\n").at(-1) ?? "").pipe(
     Effect.mapError((e) =>
       new ParseFailed({ what: "guest metrics", input: text, reason: ParseResult.TreeFormatter.formatErrorSync(e) })
     )
