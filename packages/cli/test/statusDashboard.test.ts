@@ -76,7 +76,7 @@ describe("renderDashboard", () => {
         resources: noResources,
         uptimeSeconds: null,
         stale: true,
-        errors: ["ssh: no answer from 'dev' within 10 s"],
+        errors: ["ssh to 'dev' failed: no answer within 10 s"],
         notices: ["config changed since last start: run `vm restart dev`"]
       },
       { color: false, now: Date.parse(running.collectedAt) + 3000 }
@@ -87,7 +87,7 @@ describe("renderDashboard", () => {
       "  memory   -",
       "  disk     -",
       "  data     from 3s ago (cached; --fresh for live values)",
-      "  ✖ ssh: no answer from 'dev' within 10 s",
+      "  ✖ ssh to 'dev' failed: no answer within 10 s",
       "  ! config changed since last start: run `vm restart dev`",
       "  connect: vm ssh dev"
     ])

@@ -31,9 +31,9 @@ export interface Timeouts {
   readonly upMs: number
   readonly queryMs: number
   readonly haltMs: number
-  /** Each hypervisor state query (`docker inspect`, `VBoxManage showvminfo`); also bounds `vm status`'s state step. */
+  /** Each host-side query of `vm status`: the machine state, and `vagrant ssh-config` when not cached. */
   readonly statusMs: number
-  /** The guest part of `vm status`: ssh-config (when not cached) plus the metrics round trip. */
+  /** The ssh round trip of `vm status` to the guest. */
   readonly sshMs: number
 }
 

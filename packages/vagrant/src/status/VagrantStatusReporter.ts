@@ -1,9 +1,9 @@
 import { FileSystem, Path } from "@effect/platform"
 import { CommandTimeout, SshFailed, tail, type VmError } from "@vm/core/errors"
 import { noResources, type ServiceStatus, type StatusReport, StatusReporter } from "@vm/core/StatusReport"
-import { Effect, Either, Layer, Option, Ref } from "effect"
+import { Data, Effect, Either, Layer, Option } from "effect"
 import { guestScript } from "../guestScripts.js"
-import { SshClient, type SshTarget } from "../SshClient.js"
+import { SshClient } from "../SshClient.js"
 import { normalizeState } from "../states.js"
 import { VagrantProjectTag } from "../VagrantProvider.js"
 import { decodeGuestMetrics, type GuestMetrics, metricsCommand, type ServiceProbe, serviceProbes } from "./guestMetrics.js"
@@ -11,6 +11,9 @@ import { readCachedReport, STATUS_CACHE_DIR, writeCachedReport } from "./reportC
 
 /** CPU sample length inside the guest: long enough to be meaningful, short enough for a quick answer. */
 export const CPU_SAMPLE_CS = 20
+/** Internal: the ssh round trip hit timeouts.ssh (reported as an SshFailed). */
+class GuestTimeout extends Data.TaggedError("GuestTimeout") {}
+
 /** Bumped when the report's meaning changes, so old cache files are ignored. */
 const CACHE_VERSION = 1
 
@@ -48,8 +51,9 @@ export const fromMetrics = (probes: ReadonlyArray<ServiceProbe>, m: GuestMetrics
 /**
  * `vm status` for Vagrant machines: the state from the cheapest source (see makeMachineStates),
  * then, for a running machine, everything from the guest in ONE ssh round trip over the
- * multiplexed connection: guest/metrics.sh on stdin. Each step is bounded (timeouts.status for
- * the state, timeouts.ssh for the guest part); what fails becomes a line in `errors`, never a hang.
+ * multiplexed connection: guest/metrics.sh on stdin. Each step is bounded: timeouts.status for the
+ * host-side queries (state, `vagrant ssh-config` when not cached), timeouts.ssh for the round trip to
+ * the guest; what fails becomes a line in `errors`, never a hang.
  * Reports of running machines are cached for status.cache_seconds, keyed by machine id, start time,
  * state and probed services, so a restart or a config change is never answered from the cache.
  */
@@ -69,33 +73,33 @@ export const VagrantStatusReporterLive = Layer.effect(
 
     const collect = (instance: string): Effect.Effect<GuestMetrics, VmError> =>
       Effect.gen(function*() {
-        const connected = yield* Ref.make(Option.none<SshTarget>())
-        const run = Effect.gen(function*() {
-          const target = yield* p.sshTarget(instance)
-          yield* Ref.set(connected, Option.some(target))
-          const script = yield* guestScript("metrics.sh")
-          const result = yield* ssh.exec(target, command, { output: "capture", stdin: script, timeoutMs: timeouts.sshMs })
-          if (result.exitCode !== 0) {
-            const why = tail(result.stderr || result.stdout, 3) || "no output"
-            return yield* new SshFailed({ machine: instance, reason: `the metrics script exited with ${result.exitCode}: ${why}` })
-          }
-          return yield* decodeGuestMetrics(result.stdout)
-        })
-        return yield* run.pipe(
+        // host side: Vagrant's ssh-config (cached per machine id; Ruby start-up when it is not)
+        const target = yield* p.sshTarget(instance).pipe(
           Effect.timeoutFail({
-            duration: timeouts.sshMs,
-            onTimeout: () => new CommandTimeout({ command: ["ssh", instance, "sh -s (guest metrics)"], timeoutMs: timeouts.sshMs })
-          }),
-          // a master connection to a frozen sshd would make the next call wait as long again
-          Effect.tapErrorTag("CommandTimeout", () =>
-            Effect.flatMap(Ref.get(connected), Option.match({ onNone: () => Effect.void, onSome: ssh.disconnect })))
+            duration: timeouts.statusMs,
+            onTimeout: () => new CommandTimeout({ command: ["vagrant", "ssh-config", instance], timeoutMs: timeouts.statusMs })
+          })
         )
+        const script = yield* guestScript("metrics.sh")
+        // guest side: one round trip, bounded as a whole
+        const result = yield* ssh.exec(target, command, { output: "capture", stdin: script, timeoutMs: timeouts.sshMs }).pipe(
+          Effect.timeoutFail({ duration: timeouts.sshMs, onTimeout: () => new GuestTimeout() }),
+          // a master connection to a frozen sshd would make the next call wait as long again
+          Effect.tapError((e) => (e._tag === "CommandTimeout" || e._tag === "GuestTimeout" ? ssh.disconnect(target) : Effect.void)),
+          Effect.mapError((e) => (e._tag === "GuestTimeout" || e._tag === "CommandTimeout" ? guestTimeout(instance) : e))
+        )
+        if (result.exitCode !== 0) {
+          const why = tail(result.stderr || result.stdout, 3) || "no output"
+          return yield* new SshFailed({ machine: instance, reason: `the metrics script exited with ${result.exitCode}: ${why}` })
+        }
+        return yield* decodeGuestMetrics(result.stdout)
       })
 
-    const guestError = (instance: string, e: VmError): string =>
-      e._tag === "CommandTimeout"
-        ? `ssh: no answer from '${instance}' within ${round(timeouts.sshMs / 1000, 1)} s (is the guest or its sshd frozen?)`
-        : e.message
+    const guestTimeout = (instance: string) =>
+      new SshFailed({
+        machine: instance,
+        reason: `no answer within ${round(timeouts.sshMs / 1000, 1)} s (is the guest or its sshd frozen?)`
+      })
 
     const report = (instance: string, options: { readonly fresh?: boolean } = {}) =>
       Effect.gen(function*() {
@@ -151,7 +155,7 @@ export const VagrantStatusReporterLive = Layer.effect(
           return {
             ...known,
             services: probes.map((s) => service(s, null, null, "not probed: the guest did not answer")),
-            errors: [guestError(instance, metrics.left)],
+            errors: [metrics.left.message],
             collectedAt
           } satisfies StatusReport
         }
