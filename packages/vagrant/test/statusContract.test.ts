@@ -17,61 +17,68 @@ const freePort = () =>
       server.close(() => resolve(port))
     })
   })
-const port = await freePort()
 const SSH_TIMEOUT_S = 2
+const cleanups: Array<() => void> = []
+afterAll(() => cleanups.forEach((f) => f()))
 
-const project = makeTempProject(
-  (ws) =>
-    [
-      "project:",
-      "  name: status-contract",
-      `  workspace_path: ${JSON.stringify(ws)}`,
-      "vagrant:",
-      "  provider: docker",
-      "services:",
-      "  web:",
-      `    port: ${port}`,
-      ""
-    ].join("\n"),
-  Either.getOrThrow(decodeGlobalConfig(`timeouts:\n  ssh: ${SSH_TIMEOUT_S}\n`, "config.yaml"))
-)
-const fake = Effect.runSync(makeFakeVagrant)
-let listener: ChildProcess | undefined
-
-const listening = (want: boolean) =>
-  Effect.promise(async () => {
-    for (let i = 0; i < 100; i++) {
-      const open = await new Promise<boolean>((resolve) => {
-        const socket = Net.connect(port, "127.0.0.1", () => (socket.destroy(), resolve(true)))
-        socket.once("error", () => resolve(false))
-      })
-      if (open === want) return
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    throw new Error(`port ${port} did not become ${want ? "open" : "closed"}`)
+/** The contract on one provider: docker (state from docker inspect) or virtualbox (VBoxManage showvminfo). */
+const contractOn = async (provider: "docker" | "virtualbox") => {
+  const port = await freePort()
+  const project = makeTempProject(
+    (ws) =>
+      [
+        "project:",
+        `  name: status-contract-${provider}`,
+        `  workspace_path: ${JSON.stringify(ws)}`,
+        "vagrant:",
+        `  provider: ${provider}`,
+        "services:",
+        "  web:",
+        `    port: ${port}`,
+        ""
+      ].join("\n"),
+    Either.getOrThrow(decodeGlobalConfig(`timeouts:\n  ssh: ${SSH_TIMEOUT_S}\n`, "config.yaml"))
+  )
+  const fake = Effect.runSync(makeFakeVagrant)
+  let listener: ChildProcess | undefined
+  cleanups.push(() => {
+    listener?.kill("SIGKILL")
+    project.cleanup()
   })
 
-afterAll(() => {
-  listener?.kill("SIGKILL")
-  project.cleanup()
-})
-
-statusContract("Vagrant provider on a fake Vagrant", providerWithFakes(project.ctx, fake.layer), {
-  instance: "dev",
-  service: {
-    name: "web",
-    port,
-    start: Effect.zipRight(
-      Effect.sync(() => {
-        listener = spawn(process.execPath, ["-e", `require("net").createServer().listen(${port}, "127.0.0.1")`], {
-          stdio: "ignore"
+  const listening = (want: boolean) =>
+    Effect.promise(async () => {
+      for (let i = 0; i < 100; i++) {
+        const open = await new Promise<boolean>((resolve) => {
+          const socket = Net.connect(port, "127.0.0.1", () => (socket.destroy(), resolve(true)))
+          socket.once("error", () => resolve(false))
         })
-      }),
-      listening(true)
-    ),
-    kill: Effect.zipRight(Effect.sync(() => listener?.kill("SIGKILL")), listening(false))
-  },
-  freezeSsh: Effect.sync(() => fake.frozen.add(machineNameFor("dev"))),
-  thawSsh: Effect.sync(() => fake.frozen.delete(machineNameFor("dev"))),
-  sshTimeoutMs: SSH_TIMEOUT_S * 1000
-})
+        if (open === want) return
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      throw new Error(`port ${port} did not become ${want ? "open" : "closed"}`)
+    })
+
+  statusContract(`Vagrant provider (${provider}) on a fake Vagrant`, providerWithFakes(project.ctx, fake.layer), {
+    instance: "dev",
+    service: {
+      name: "web",
+      port,
+      start: Effect.zipRight(
+        Effect.sync(() => {
+          listener = spawn(process.execPath, ["-e", `require("net").createServer().listen(${port}, "127.0.0.1")`], {
+            stdio: "ignore"
+          })
+        }),
+        listening(true)
+      ),
+      kill: Effect.zipRight(Effect.sync(() => listener?.kill("SIGKILL")), listening(false))
+    },
+    freezeSsh: Effect.sync(() => fake.frozen.add(machineNameFor("dev"))),
+    thawSsh: Effect.sync(() => fake.frozen.delete(machineNameFor("dev"))),
+    sshTimeoutMs: SSH_TIMEOUT_S * 1000
+  })
+}
+
+await contractOn("docker")
+await contractOn("virtualbox")
