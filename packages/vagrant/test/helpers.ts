@@ -8,10 +8,9 @@ import { Either, Layer } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import type { DockerCli } from "../src/hypervisors/DockerCli.js"
-import type { VBoxManage } from "../src/hypervisors/VBoxManage.js"
+import { DockerCliLive } from "../src/hypervisors/DockerCli.js"
 import { PortAllocatorTest } from "../src/PortAllocator.js"
-import { VagrantProviderLayer } from "../src/layers.js"
+import { HypervisorsLive, VagrantProviderLayer } from "../src/layers.js"
 import type { SshClient } from "../src/SshClient.js"
 import type { VagrantRunner } from "../src/VagrantRunner.js"
 
@@ -29,15 +28,13 @@ export const makeTempProject = (yaml: (workspace: string) => string, global: Glo
   return { dir, root, workspace, ctx, cleanup: () => Fs.rmSync(dir, { recursive: true, force: true }) }
 }
 
-/** Every external tool the provider calls: FakeVagrant's `layer` fakes them all. */
-export type ToolFakes = Layer.Layer<VagrantRunner | SshClient | DockerCli | VBoxManage, never, ProcessRunner>
-
 /** The real Vagrant provider over the given fake tool layers. */
-export const providerWithFakes = (ctx: ProjectContextShape, fakes: ToolFakes) =>
+export const providerWithFakes = (ctx: ProjectContextShape, fakes: Layer.Layer<VagrantRunner | SshClient, never, ProcessRunner>) =>
   VagrantProviderLayer.pipe(
     Layer.provideMerge(
       Layer.mergeAll(Layer.succeed(ProjectContext, ctx), Progress.silent, PortAllocatorTest, fakes)
     ),
+    Layer.provideMerge(Layer.merge(DockerCliLive, HypervisorsLive)),
     Layer.provideMerge(ProcessRunnerLive),
     Layer.provideMerge(NodeContext.layer)
   )

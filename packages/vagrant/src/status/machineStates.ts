@@ -2,7 +2,8 @@ import type { VagrantProviderName } from "@vm/core/config/schema"
 import type { CommandFailed, CommandTimeout, ToolNotInstalled, VmError } from "@vm/core/errors"
 import { Effect, Either, Option, Schema } from "effect"
 import type { DockerCliShape } from "../hypervisors/DockerCli.js"
-import { parseVBoxInfo, VBOX_NOT_FOUND, type VBoxManageShape } from "../hypervisors/VBoxManage.js"
+import type { VBoxManageShape } from "../hypervisors/VBoxManage.js"
+import { parseVBoxInfo, VBOX_NOT_FOUND } from "../hypervisors/vboxInfo.js"
 import { parseStatus } from "../machineReadable.js"
 
 /** A machine's raw state, answered by the cheapest source that knows it. */
@@ -26,7 +27,7 @@ export interface StateQuery {
 export interface MachineStatesDeps {
   readonly provider: VagrantProviderName
   readonly docker: DockerCliShape
-  readonly vbox: VBoxManageShape
+  readonly vbox: Pick<VBoxManageShape, "run">
   /** `vagrant status --machine-readable` for these machines (the caller writes the Vagrantfile first). */
   readonly vagrantStatus: (machines: ReadonlyArray<string>) => Effect.Effect<string, VmError>
   /** Bound of each hypervisor query. */

@@ -3,8 +3,9 @@ import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
 import { Effect, Layer, Ref } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
+import { scriptedCli } from "../hypervisors/cli.js"
 import { DockerCli } from "../hypervisors/DockerCli.js"
-import { VBoxManage } from "../hypervisors/VBoxManage.js"
+import { VBoxManageFake } from "../hypervisors/VBoxManage.js"
 import { SshClient } from "../SshClient.js"
 import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "../VagrantRunner.js"
 
@@ -26,16 +27,19 @@ type FakeState = "not_created" | "running" | "stopped"
 export const makeFakeVagrant = Effect.gen(function*() {
   const calls = yield* Ref.make<ReadonlyArray<FakeCall>>([])
   const states = new Map<string, FakeState>()
+  /** Project roots seen in calls (where the id files live). */
+  const knownRoots = new Set<string>()
   /** Machine → remote commands it received. */
   const sshLog = yield* Ref.make<ReadonlyArray<{ host: string; command: string }>>([])
   /** Test hook: make a command hang (never answer) to exercise timeouts. */
   const hangs = new Set<string>()
+  /** Test hook: commands refused as if another Vagrant process held the machine lock. */
+  const locked = new Set<string>()
   /** Test hook: machines whose sshd accepts connections but never answers (a frozen guest). */
   const frozen = new Set<string>()
-  /** Provider id → machine, and when each machine last started (docker StartedAt). */
-  const ids = new Map<string, string>()
+  /** When each machine last started (docker StartedAt, VirtualBox VMStateChangeTime). */
   const startedAt = new Map<string, string>()
-  /** Calls of the simulated docker and VBoxManage CLIs. */
+  /** Calls of the simulated docker and VBoxManage CLIs (tool first). */
   const hypervisorCalls = yield* Ref.make<ReadonlyArray<ReadonlyArray<string>>>([])
 
   const defined = (cwd: string): string[] => {
@@ -53,8 +57,15 @@ export const makeFakeVagrant = Effect.gen(function*() {
   const run = (args: ReadonlyArray<string>, call: { cwd: string; provider?: string }) =>
     Effect.gen(function*() {
       const c: FakeCall = { args: [...args], cwd: call.cwd, provider: call.provider }
+      knownRoots.add(call.cwd)
       yield* Ref.update(calls, (all) => [...all, c])
       if (hangs.has(args[0]!)) return yield* Effect.never
+      if (locked.has(args[0]!)) {
+        return yield* fail(
+          c,
+          `An action '${args[0]}' was attempted on the machine,\nbut another process is already executing an action on the machine.`
+        )
+      }
       const machines = defined(call.cwd)
       if (machines.length === 0) return yield* fail(c, "A Vagrant environment or target machine is required")
       const [verb, ...rest] = args
@@ -70,9 +81,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
           const file = idFile(c, target!)
           if (!Fs.existsSync(file)) {
             Fs.mkdirSync(Path.dirname(file), { recursive: true })
-            const id = Math.random().toString(16).slice(2).padEnd(16, "0")
-            Fs.writeFileSync(file, id)
-            ids.set(id, target!)
+            Fs.writeFileSync(file, Math.random().toString(16).slice(2).padEnd(16, "0"))
           }
           return ok(`Bringing machine '${target}' up with '${providerOf(c)}' provider...\n==> ${target}: Machine booted and ready!\n`)
         }
@@ -86,7 +95,6 @@ export const makeFakeVagrant = Effect.gen(function*() {
           return ok()
         case "destroy":
           states.delete(target!)
-          for (const [id, m] of ids) if (m === target) ids.delete(id)
           Fs.rmSync(Path.dirname(idFile(c, target!)), { recursive: true, force: true })
           return ok()
         case "provision":
@@ -112,6 +120,61 @@ export const makeFakeVagrant = Effect.gen(function*() {
         default:
           return yield* Effect.dieMessage(`FakeVagrant: unsupported command ${args.join(" ")}`)
       }
+    })
+
+  /** The machine whose provider id (docker: container id, VirtualBox: uuid) is `id`. */
+  const machineById = (id: string, provider = "docker") =>
+    [...states.keys()].find((m) => {
+      for (const dir of knownRoots) {
+        const file = Path.join(dir, DOTFILE_PATH, "machines", m, provider, "id")
+        if (Fs.existsSync(file) && Fs.readFileSync(file, "utf8").trim() === id) return true
+      }
+      return false
+    })
+
+  /**
+   * The docker CLI behind the docker provider, over the same machines: `inspect --format {{.State.Status}}`
+   * and `kill` (what `vm kill` uses), `inspect --type container --format '{{.Id}} {{json .State}}' ID…`
+   * (what the state queries use). Plug into `makeFakeHypervisors({ docker: fake.dockerAnswer })`.
+   */
+  const dockerAnswer = (args: ReadonlyArray<string>): Effect.Effect<Partial<RunResult> | undefined> =>
+    Effect.sync(() => {
+      if (args[0] === "inspect" && args.includes("{{.Id}} {{json .State}}")) {
+        const ids = args.slice(args.indexOf("{{.Id}} {{json .State}}") + 1)
+        const found = ids.flatMap((id) => {
+          const m = machineById(id)
+          const status = states.get(m ?? "") === "running" ? "running" : "exited"
+          return m === undefined ? [] : [`${id} ${JSON.stringify({ Status: status, StartedAt: startedAt.get(m) ?? "" })}\n`]
+        })
+        const missing = ids.filter((id) => machineById(id) === undefined)
+        return {
+          exitCode: missing.length === 0 ? 0 : 1,
+          stdout: found.join(""),
+          stderr: missing.map((id) => `Error response from daemon: No such container: ${id}\n`).join("")
+        }
+      }
+      const id = args[args.length - 1]!
+      const machine = machineById(id)
+      if (machine === undefined) return { exitCode: 1, stderr: `Error: No such object: ${id}` }
+      if (args[0] === "inspect") return { stdout: states.get(machine) === "running" ? "running\n" : "exited\n" }
+      if (args[0] === "kill") {
+        if (states.get(machine) !== "running") return { exitCode: 1, stderr: `Error response from daemon: container ${id} is not running` }
+        states.set(machine, "stopped")
+        return { stdout: `${id}\n` }
+      }
+      return undefined
+    })
+
+  /** VirtualBox over the same machines: `showvminfo UUID --machinereadable` (projects on the virtualbox provider). */
+  const vboxAnswer = (args: ReadonlyArray<string>): Effect.Effect<Partial<RunResult> | undefined> =>
+    Effect.sync(() => {
+      if (args[0] !== "showvminfo" || args[2] !== "--machinereadable") return undefined
+      const machine = machineById(args[1]!, "virtualbox")
+      if (machine === undefined) {
+        return { exitCode: 1, stderr: `VBoxManage: error: Could not find a registered machine with UUID {${args[1]}}\n` }
+      }
+      const vmState = states.get(machine) === "running" ? "running" : "poweroff"
+      return { stdout: `name="${machine}"\nVMState="${vmState}"\nVMStateChangeTime="${startedAt.get(machine) ?? ""}"\n` }
     })
 
   const vagrantLayer = Layer.succeed(VagrantRunner, VagrantRunner.of({ run }))
@@ -144,65 +207,18 @@ export const makeFakeVagrant = Effect.gen(function*() {
       }))
   )
 
-  const stateOfId = (id: string) => {
-    const machine = ids.get(id)
-    return machine === undefined ? undefined : { machine, state: states.get(machine) ?? "not_created" }
-  }
-
-  // `docker inspect --type container --format '{{.Id}} {{json .State}}' ID...`, as docker answers it
+  const docker = scriptedCli("docker", dockerAnswer, hypervisorCalls)
   const dockerLayer = Layer.succeed(
     DockerCli,
     DockerCli.of({
       run: (args, options) =>
-        Effect.gen(function*() {
-          yield* Ref.update(hypervisorCalls, (all) => [...all, ["docker", ...args]])
-          if (args[0] !== "inspect" || args[3] !== "--format") return yield* Effect.dieMessage(`FakeVagrant: unsupported docker ${args.join(" ")}`)
-          const lines: Array<string> = []
-          const missing: Array<string> = []
-          for (const id of args.slice(5)) {
-            const found = stateOfId(id)
-            if (found === undefined) missing.push(id)
-            else {
-              const status = found.state === "running" ? "running" : "exited"
-              lines.push(`${id} ${JSON.stringify({ Status: status, StartedAt: startedAt.get(found.machine) ?? "" })}`)
-            }
-          }
-          const result: RunResult = {
-            exitCode: missing.length === 0 ? 0 : 1,
-            stdout: lines.map((l) => `${l}\n`).join(""),
-            stderr: missing.map((id) => `Error response from daemon: No such container: ${id}\n`).join(""),
-            durationMs: 1
-          }
-          if (result.exitCode !== 0 && options.check !== false) {
-            return yield* new CommandFailed({ command: ["docker", ...args], exitCode: 1, stderrTail: result.stderr })
-          }
-          return result
+        docker(args, {
+          timeoutMs: options.timeoutMs === "none" ? 24 * 3600_000 : options.timeoutMs,
+          ...(options.check === undefined ? {} : { check: options.check })
         })
     })
   )
-
-  // `VBoxManage showvminfo UUID --machinereadable`, for projects on the virtualbox provider
-  const vboxLayer = Layer.succeed(
-    VBoxManage,
-    VBoxManage.of({
-      run: (args, options) =>
-        Effect.gen(function*() {
-          yield* Ref.update(hypervisorCalls, (all) => [...all, ["VBoxManage", ...args]])
-          if (args[0] !== "showvminfo") return yield* Effect.dieMessage(`FakeVagrant: unsupported VBoxManage ${args.join(" ")}`)
-          const found = stateOfId(args[1] ?? "")
-          if (found === undefined) {
-            const stderr = `VBoxManage: error: Could not find a registered machine with UUID {${args[1]}}\n`
-            if (options.check !== false) {
-              return yield* new CommandFailed({ command: ["VBoxManage", ...args], exitCode: 1, stderrTail: stderr })
-            }
-            return { exitCode: 1, stdout: "", stderr, durationMs: 1 }
-          }
-          const vmState = found.state === "running" ? "running" : "poweroff"
-          const stdout = `name="${found.machine}"\nVMState="${vmState}"\nVMStateChangeTime="${startedAt.get(found.machine) ?? ""}"\n`
-          return { exitCode: 0, stdout, stderr: "", durationMs: 1 }
-        })
-    })
-  )
+  const vboxLayer = VBoxManageFake(scriptedCli("VBoxManage", vboxAnswer, hypervisorCalls))
 
   return {
     calls: Ref.get(calls),
@@ -210,7 +226,10 @@ export const makeFakeVagrant = Effect.gen(function*() {
     hypervisorCalls: Ref.get(hypervisorCalls),
     states,
     hangs,
+    locked,
     frozen,
+    dockerAnswer,
+    vboxAnswer,
     vagrantLayer,
     sshLayer,
     dockerLayer,
