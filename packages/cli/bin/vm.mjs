@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the bundled CLI (built by `npm install`/`npm run build`). When the bundle is missing or older
-// than any source file, runs the TypeScript sources through tsx instead, so a stale bundle never runs.
+// than any source file (.ts, or a guest .sh script), runs the TypeScript sources through tsx instead,
+// so a stale bundle never runs.
 import { existsSync, readdirSync, statSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -15,7 +16,8 @@ const newestSource = () => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name)
       if (entry.isDirectory()) walk(path)
-      else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs)
+      // .sh: guest scripts, which the bundle reads from its own copy
+      else if (entry.name.endsWith(".ts") || entry.name.endsWith(".sh")) newest = Math.max(newest, statSync(path).mtimeMs)
     }
   }
   for (const pkg of readdirSync(packages)) {

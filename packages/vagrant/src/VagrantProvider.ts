@@ -11,7 +11,7 @@ import { Context, Effect, Layer, Option } from "effect"
 import * as Crypto from "node:crypto"
 import * as NodeFs from "node:fs"
 import { DockerCli } from "./hypervisors/DockerCli.js"
-import { parseStatus } from "./machineReadable.js"
+import { VBoxManage } from "./hypervisors/VBoxManage.js"
 import { machineNameFor } from "./names.js"
 import { PortAllocator } from "./PortAllocator.js"
 import { emptyProjectState, type InstanceRecord, ProjectState, STATE_FILE } from "./ProjectState.js"
@@ -21,6 +21,7 @@ import { projectRenderInput } from "./render/projectInput.js"
 import { renderVagrantfile } from "./render/Vagrantfile.js"
 import { shellJoin, shellQuote } from "./shell.js"
 import { SshClient, type SshTarget } from "./SshClient.js"
+import { makeMachineStates, type MachineStateRow } from "./status/machineStates.js"
 import { normalizeState } from "./states.js"
 import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "./VagrantRunner.js"
 
@@ -32,12 +33,28 @@ export interface Timeouts {
   readonly upMs: number
   readonly queryMs: number
   readonly haltMs: number
+  /** Each host-side query of `vm status`: the machine state, and `vagrant ssh-config` when not cached. */
+  readonly statusMs: number
+  /** The ssh round trip of `vm status` to the guest. */
+  readonly sshMs: number
 }
 
 export const timeoutsFor = (ctx: ProjectContextShape): Timeouts => ({
   upMs: (ctx.global.timeouts.vagrant_up ?? 900) * 1000,
   queryMs: (ctx.global.timeouts.vagrant_query ?? 60) * 1000,
-  haltMs: (ctx.global.timeouts.vagrant_up ?? 900) * 1000 / 3
+  haltMs: (ctx.global.timeouts.vagrant_up ?? 900) * 1000 / 3,
+  statusMs: (ctx.global.timeouts.status ?? 10) * 1000,
+  sshMs: (ctx.global.timeouts.ssh ?? 10) * 1000
+})
+
+/** A state row as the MachineInfo `vm list`/`vm status` show. */
+export const machineInfoOf = (instance: string, row: MachineStateRow, id: Option.Option<string>): MachineInfo => ({
+  name: instance,
+  machine: row.machine,
+  provider: row.provider,
+  state: normalizeState(row.provider, row.raw),
+  rawState: row.raw,
+  id: Option.getOrNull(id)
 })
 
 /** Pure: the Vagrantfile for the project's current instances (throws on unrenderable input: see renderChecked). */
@@ -77,6 +94,10 @@ export interface VagrantProject {
   readonly machineId: (machine: string) => Effect.Effect<Option.Option<string>>
   readonly vagrant: (args: ReadonlyArray<string>, timeoutMs: number, label?: string) => Effect.Effect<string, VmError>
   readonly info: (instance: string) => Effect.Effect<MachineInfo, VmError>
+  /** Raw states of machines, cheaply (see makeMachineStates). */
+  readonly machineStates: (
+    queries: ReadonlyArray<{ readonly machine: string; readonly id: Option.Option<string> }>
+  ) => Effect.Effect<ReadonlyArray<MachineStateRow>, VmError>
   readonly sshTarget: (instance: string) => Effect.Effect<SshTarget, VmError>
   readonly forgetSsh: (instance: string) => Effect.Effect<void>
   /** Records the file's hash and the machine's plan (what `vm status` compares for drift). */
@@ -110,6 +131,8 @@ export const VagrantProjectLive = Layer.effect(
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
     const progress = yield* Progress
+    const docker = yield* DockerCli
+    const vbox = yield* VBoxManage
     const provider = resolveProviderName(ctx, onPath)
     const timeouts = timeoutsFor(ctx)
     const withPlatform = <A, E>(effect: Effect.Effect<A, E, FileSystem.FileSystem | Path.Path>) =>
@@ -154,23 +177,24 @@ export const VagrantProjectLive = Layer.effect(
       return label ? progress.phase(label, call) : call
     }
 
+    const machineStates = makeMachineStates({
+      provider,
+      docker,
+      vbox,
+      timeoutMs: timeouts.statusMs,
+      vagrantStatus: (machines) =>
+        Effect.zipRight(
+          writeVagrantfile,
+          vagrant(["status", ...(machines.length === 1 ? machines : []), "--machine-readable"], timeouts.queryMs)
+        )
+    })
+
     const info = (instance: string) =>
       Effect.gen(function*() {
         const r = yield* record(instance)
-        yield* writeVagrantfile
-        const out = yield* vagrant(["status", r.machine, "--machine-readable"], timeouts.queryMs)
-        const rows = yield* parseStatus(out)
-        const row = rows.find((x) => x.machine === r.machine)
-        const raw = row?.state ?? "unknown"
         const id = yield* machineId(r.machine)
-        return {
-          name: instance,
-          machine: r.machine,
-          provider: row?.provider ?? provider,
-          state: normalizeState(row?.provider ?? provider, raw),
-          rawState: raw,
-          id: Option.getOrNull(id)
-        } satisfies MachineInfo
+        const [row] = yield* machineStates([{ machine: r.machine, id }])
+        return machineInfoOf(instance, row!, id)
       })
 
     const sshDir = path.join(ctx.root, ".vm", "ssh")
@@ -266,6 +290,7 @@ export const VagrantProjectLive = Layer.effect(
       machineId,
       vagrant,
       info,
+      machineStates,
       sshTarget,
       forgetSsh,
       markBooted
@@ -406,26 +431,10 @@ export const VagrantLifecycleLive = Layer.effect(
           yield* ssh.exec(target, script, { output: "inherit" })
         }),
       list: Effect.gen(function*() {
-        const state = yield* p.readState
-        const instances = Object.entries(state.instances)
-        if (instances.length === 0) return []
-        yield* p.writeVagrantfile
-        const out = yield* p.vagrant(["status", "--machine-readable"], timeouts.queryMs)
-        const rows = yield* parseStatus(out)
-        return yield* Effect.forEach(instances, ([instance, r]) =>
-          Effect.gen(function*() {
-            const row = rows.find((x) => x.machine === r.machine)
-            const raw = row?.state ?? "unknown"
-            const id = yield* p.machineId(r.machine)
-            return {
-              name: instance,
-              machine: r.machine,
-              provider: row?.provider ?? p.provider,
-              state: normalizeState(row?.provider ?? p.provider, raw),
-              rawState: raw,
-              id: Option.getOrNull(id)
-            } satisfies MachineInfo
-          }))
+        const instances = Object.entries((yield* p.readState).instances)
+        const ids = yield* Effect.forEach(instances, ([, r]) => p.machineId(r.machine))
+        const rows = yield* p.machineStates(instances.map(([, r], i) => ({ machine: r.machine, id: ids[i]! })))
+        return instances.map(([instance], i) => machineInfoOf(instance, rows[i]!, ids[i]!))
       }),
       state: p.info
     })

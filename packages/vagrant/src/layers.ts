@@ -11,6 +11,7 @@ import { VmrunLive } from "./hypervisors/Vmrun.js"
 import { VagrantForceKillLive } from "./kill/VagrantForceKill.js"
 import { PortAllocatorLive } from "./PortAllocator.js"
 import { SshClientLive } from "./SshClient.js"
+import { VagrantStatusReporterLive } from "./status/VagrantStatusReporter.js"
 import { VagrantLifecycleLive, VagrantProjectLive } from "./VagrantProvider.js"
 import { VagrantRunnerLive } from "./VagrantRunner.js"
 
@@ -23,6 +24,11 @@ export const ToolsLive = Layer.mergeAll(VagrantRunnerLive, SshClientLive, Docker
 )
 
 /** The provider for one project: needs ProjectContext, Progress, FileSystem, Path and the tools. */
-export const VagrantProviderLayer = Layer.mergeAll(VagrantLifecycleLive, VagrantForceKillLive, VagrantContextualLifecycleLive).pipe(
+export const VagrantProviderLayer = Layer.mergeAll(
+  VagrantLifecycleLive,
+  VagrantForceKillLive,
+  VagrantContextualLifecycleLive,
+  VagrantStatusReporterLive
+).pipe(
   Layer.provideMerge(VagrantProjectLive)
 )

@@ -51,8 +51,10 @@ const PROVIDERS: Readonly<Record<string, Table>> = {
   },
   docker: {
     stopped: "stopped",
+    // Vagrant calls these `running`; vm reads them from `docker inspect` (a paused guest cannot answer)
+    paused: "suspended",
     host_state_unknown: "unknown",
-    ...transitional("preparing")
+    ...transitional("preparing", "restarting")
   },
   parallels: {
     stopped: "stopped",

@@ -37,7 +37,7 @@ const TABLE: Readonly<Record<string, ReadonlyArray<Row>>> = {
   ],
   docker: [
     ["not_created", "missing"], ["running", "running"], ["stopped", "stopped"], ["preparing", "transitional"],
-    ["host_state_unknown", "unknown"], ["unknown", "unknown"]
+    ["host_state_unknown", "unknown"], ["unknown", "unknown"], ["paused", "suspended"], ["restarting", "transitional"]
   ],
   parallels: [
     ["not_created", "missing"], ["unknown", "unknown"], ["running", "running"], ["stopped", "stopped"],

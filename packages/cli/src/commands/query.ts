@@ -1,7 +1,9 @@
 import { Command, Options } from "@effect/cli"
 import { Lifecycle } from "@vm/core/Lifecycle"
+import { StatusReporter } from "@vm/core/StatusReport"
 import { Console, Effect } from "effect"
 import { resolveName } from "../project.js"
+import { renderDashboard, useColor } from "../statusDashboard.js"
 import { configDrift, driftHint } from "./drift.js"
 import { nameArg } from "./lifecycle.js"
 import { withProject } from "./root.js"
@@ -21,18 +23,21 @@ export const list = Command.make("list", { json: jsonOption }, ({ json }) =>
     }
   }))).pipe(Command.withDescription("List the project's machines"))
 
-export const status = Command.make("status", { name: nameArg, json: jsonOption }, ({ json, name }) =>
-  withProject(Effect.gen(function*() {
-    const lifecycle = yield* Lifecycle
-    const instance = yield* resolveName(name)
-    const info = yield* lifecycle.state(instance)
-    const drift = yield* configDrift(info)
-    const report = { ...info, isRunning: info.state === "running", ...drift }
-    if (json) return yield* Console.log(JSON.stringify(report, null, 2))
-    yield* Console.log(`${info.name} (${info.provider})`)
-    yield* Console.log(`  state: ${info.state}${info.rawState !== info.state ? ` (${info.rawState})` : ""}`)
-    if (info.id) yield* Console.log(`  id:    ${info.id.slice(0, 12)}`)
-    yield* Console.log(report.isRunning ? `  connect: vm ssh ${info.name}` : `  start: vm start ${info.name}`)
-    const hint = driftHint(info, drift)
-    if (hint !== undefined) yield* Console.log(`  ${hint}`)
-  }))).pipe(Command.withDescription("Show a machine's status"))
+export const status = Command.make(
+  "status",
+  {
+    name: nameArg,
+    json: jsonOption,
+    fresh: Options.boolean("fresh").pipe(Options.withDescription("Collect live values (skip the few-second report cache)"))
+  },
+  ({ fresh, json, name }) =>
+    withProject(Effect.gen(function*() {
+      const instance = yield* resolveName(name)
+      const collected = yield* (yield* StatusReporter).report(instance, { fresh })
+      const info = { ...collected, id: collected.machineId }
+      const drift = yield* configDrift(info)
+      const hint = driftHint(info, drift)
+      const report = { ...collected, notices: hint ? [...collected.notices, hint] : collected.notices, ...drift }
+      yield* Console.log(json ? JSON.stringify(report, null, 2) : renderDashboard(report, { color: useColor() }))
+    }))
+).pipe(Command.withDescription("Show a machine's state, resources, services and uptime"))

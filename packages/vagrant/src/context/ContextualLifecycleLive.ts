@@ -6,6 +6,7 @@ import { Progress } from "@vm/core/Progress"
 import { ProjectContext, type ProjectContextShape } from "@vm/core/ProjectContext"
 import { Effect, Layer } from "effect"
 import { DockerCli } from "../hypervisors/DockerCli.js"
+import { VBoxManage } from "../hypervisors/VBoxManage.js"
 import { PortAllocator } from "../PortAllocator.js"
 import { SshClient } from "../SshClient.js"
 import { type VagrantProject, VagrantLifecycleLive, VagrantProjectLive, VagrantProjectTag } from "../VagrantProvider.js"
@@ -20,7 +21,7 @@ export const VagrantContextualLifecycleLive = Layer.effect(
   ContextualLifecycle,
   Effect.gen(function*() {
     const tools = yield* Effect.context<
-      VagrantRunner | SshClient | DockerCli | PortAllocator | FileSystem.FileSystem | Path.Path | Progress
+      VagrantRunner | SshClient | DockerCli | VBoxManage | PortAllocator | FileSystem.FileSystem | Path.Path | Progress
     >()
     const progress = yield* Progress
     const within = <A>(

@@ -6,6 +6,9 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { ENV_FILE } from "../render/envScript.js"
+import { scriptedCli } from "../hypervisors/cli.js"
+import { DockerCli } from "../hypervisors/DockerCli.js"
+import { VBoxManageFake } from "../hypervisors/VBoxManage.js"
 import { SshClient } from "../SshClient.js"
 import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "../VagrantRunner.js"
 
@@ -27,6 +30,9 @@ type FakeState = "not_created" | "running" | "stopped"
  * /etc/profile.d moved into a private directory that exec then sources. Synced folders whose guest
  * path lies under the OS temp dir become symlinks to their source: made when the machine is created,
  * and (except for the docker provider, as in Vagrant) re-synced on reload and up.
+ *
+ * Its docker and VBoxManage answer the state queries (`docker inspect`, `VBoxManage showvminfo`)
+ * from the same simulated machines.
  */
 export const makeFakeVagrant = Effect.gen(function*() {
   const calls = yield* Ref.make<ReadonlyArray<FakeCall>>([])
@@ -94,6 +100,12 @@ export const makeFakeVagrant = Effect.gen(function*() {
     for (const target of links.get(machine) ?? []) Fs.rmSync(target, { force: true })
     links.delete(machine)
   }
+  /** Test hook: machines whose sshd accepts connections but never answers (a frozen guest). */
+  const frozen = new Set<string>()
+  /** When each machine last started (docker StartedAt, VirtualBox VMStateChangeTime). */
+  const startedAt = new Map<string, string>()
+  /** Calls of the simulated docker and VBoxManage CLIs (tool first). */
+  const hypervisorCalls = yield* Ref.make<ReadonlyArray<ReadonlyArray<string>>>([])
 
   const defined = (cwd: string): string[] => {
     const file = Path.join(cwd, VAGRANTFILE_NAME)
@@ -130,6 +142,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
       switch (verb) {
         case "up": {
           const creating = state(target!) === "not_created"
+          if (state(target!) !== "running") startedAt.set(target!, new Date().toISOString())
           states.set(target!, "running")
           const file = idFile(c, target!)
           if (!Fs.existsSync(file)) {
@@ -145,6 +158,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
           return ok()
         case "reload":
           if (state(target!) === "not_created") return yield* fail(c, "The machine is not created.")
+          startedAt.set(target!, new Date().toISOString())
           states.set(target!, "running")
           if (providerOf(c) !== "docker") syncFolders(call.cwd, target!)
           runEnvProvisioner(call.cwd, target!)
@@ -180,11 +194,11 @@ export const makeFakeVagrant = Effect.gen(function*() {
       }
     })
 
-  /** The machine whose provider id (docker: container id) is `id`. */
-  const machineById = (id: string) =>
+  /** The machine whose provider id (docker: container id, VirtualBox: uuid) is `id`. */
+  const machineById = (id: string, provider = "docker") =>
     [...states.keys()].find((m) => {
       for (const dir of knownRoots) {
-        const file = Path.join(dir, DOTFILE_PATH, "machines", m, "docker", "id")
+        const file = Path.join(dir, DOTFILE_PATH, "machines", m, provider, "id")
         if (Fs.existsSync(file) && Fs.readFileSync(file, "utf8").trim() === id) return true
       }
       return false
@@ -192,10 +206,25 @@ export const makeFakeVagrant = Effect.gen(function*() {
 
   /**
    * The docker CLI behind the docker provider, over the same machines: `inspect --format {{.State.Status}}`
-   * and `kill` (what `vm kill` uses). Plug into `makeFakeHypervisors({ docker: fake.dockerAnswer })`.
+   * and `kill` (what `vm kill` uses), `inspect --type container --format '{{.Id}} {{json .State}}' ID…`
+   * (what the state queries use). Plug into `makeFakeHypervisors({ docker: fake.dockerAnswer })`.
    */
-  const dockerAnswer = (args: ReadonlyArray<string>) =>
+  const dockerAnswer = (args: ReadonlyArray<string>): Effect.Effect<Partial<RunResult> | undefined> =>
     Effect.sync(() => {
+      if (args[0] === "inspect" && args.includes("{{.Id}} {{json .State}}")) {
+        const ids = args.slice(args.indexOf("{{.Id}} {{json .State}}") + 1)
+        const found = ids.flatMap((id) => {
+          const m = machineById(id)
+          const status = states.get(m ?? "") === "running" ? "running" : "exited"
+          return m === undefined ? [] : [`${id} ${JSON.stringify({ Status: status, StartedAt: startedAt.get(m) ?? "" })}\n`]
+        })
+        const missing = ids.filter((id) => machineById(id) === undefined)
+        return {
+          exitCode: missing.length === 0 ? 0 : 1,
+          stdout: found.join(""),
+          stderr: missing.map((id) => `Error response from daemon: No such container: ${id}\n`).join("")
+        }
+      }
       const id = args[args.length - 1]!
       const machine = machineById(id)
       if (machine === undefined) return { exitCode: 1, stderr: `Error: No such object: ${id}` }
@@ -206,6 +235,18 @@ export const makeFakeVagrant = Effect.gen(function*() {
         return { stdout: `${id}\n` }
       }
       return undefined
+    })
+
+  /** VirtualBox over the same machines: `showvminfo UUID --machinereadable` (projects on the virtualbox provider). */
+  const vboxAnswer = (args: ReadonlyArray<string>): Effect.Effect<Partial<RunResult> | undefined> =>
+    Effect.sync(() => {
+      if (args[0] !== "showvminfo" || args[2] !== "--machinereadable") return undefined
+      const machine = machineById(args[1]!, "virtualbox")
+      if (machine === undefined) {
+        return { exitCode: 1, stderr: `VBoxManage: error: Could not find a registered machine with UUID {${args[1]}}\n` }
+      }
+      const vmState = states.get(machine) === "running" ? "running" : "poweroff"
+      return { stdout: `name="${machine}"\nVMState="${vmState}"\nVMStateChangeTime="${startedAt.get(machine) ?? ""}"\n` }
     })
 
   const vagrantLayer = Layer.succeed(VagrantRunner, VagrantRunner.of({ run }))
@@ -220,8 +261,10 @@ export const makeFakeVagrant = Effect.gen(function*() {
             if (states.get(target.host) !== "running") {
               return yield* new SshFailed({ machine: target.host, reason: "connection refused" })
             }
+            if (frozen.has(target.host)) return yield* Effect.never
             const r = yield* processes.run("sh", ["-c", command.replaceAll(ENV_FILE, envFileOf(target.host))], {
               timeoutMs: options.timeoutMs ?? 60_000,
+              stdin: options.stdin === "inherit" ? "" : options.stdin ?? "",
               stdout: options.output,
               stderr: options.output,
               check: false
@@ -236,16 +279,34 @@ export const makeFakeVagrant = Effect.gen(function*() {
       }))
   )
 
+  const docker = scriptedCli("docker", dockerAnswer, hypervisorCalls)
+  const dockerLayer = Layer.succeed(
+    DockerCli,
+    DockerCli.of({
+      run: (args, options) =>
+        docker(args, {
+          timeoutMs: options.timeoutMs === "none" ? 24 * 3600_000 : options.timeoutMs,
+          ...(options.check === undefined ? {} : { check: options.check })
+        })
+    })
+  )
+  const vboxLayer = VBoxManageFake(scriptedCli("VBoxManage", vboxAnswer, hypervisorCalls))
+
   return {
     calls: Ref.get(calls),
     sshLog: Ref.get(sshLog),
+    hypervisorCalls: Ref.get(hypervisorCalls),
     states,
     hangs,
     locked,
+    frozen,
     dockerAnswer,
+    vboxAnswer,
     vagrantLayer,
     sshLayer,
-    layer: Layer.merge(vagrantLayer, sshLayer)
+    dockerLayer,
+    vboxLayer,
+    layer: Layer.mergeAll(vagrantLayer, sshLayer, dockerLayer, vboxLayer)
   }
 })
 

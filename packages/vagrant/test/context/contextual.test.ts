@@ -140,7 +140,8 @@ describe("ContextualLifecycle on the Vagrant provider (fake Vagrant)", () => {
         const envOnly = provisioned({ APP_MODE: "three" })
         const up = yield* callsDuring(contextual.startWithContext("dev", envOnly))
         expect(up.result).toMatchObject({ _tag: "Right", right: { performed: "up" } })
-        expect(up.calls).toEqual([`status ${m} --machine-readable`, `up ${m} --provider=docker`])
+        // the machine's state comes from `docker inspect` (the cheap path), not from `vagrant status`
+        expect(up.calls).toEqual([`up ${m} --provider=docker`])
         const exec = yield* (yield* Lifecycle).exec("dev", ["sh", "-c", "echo $APP_MODE"], { output: "capture" })
         expect(exec.stdout).toBe("three\n")
 
@@ -150,7 +151,6 @@ describe("ContextualLifecycle on the Vagrant provider (fake Vagrant)", () => {
         const recreated = yield* callsDuring(contextual.startWithContext("dev", moved))
         expect(recreated.result).toMatchObject({ _tag: "Right", right: { performed: "recreate" } })
         expect(recreated.calls).toEqual([
-          `status ${m} --machine-readable`,
           `destroy -f ${m}`,
           `up ${m} --provider=docker`
         ])
