@@ -4,6 +4,7 @@ import { Console, Effect } from "effect"
 import { resolveName } from "../project.js"
 import { nameArg } from "./lifecycle.js"
 import { withProject } from "./root.js"
+import { printStatus, statusReport } from "./statusReport.js"
 
 export const jsonOption = Options.boolean("json").pipe(Options.withDescription("Print JSON"))
 
@@ -22,13 +23,8 @@ export const list = Command.make("list", { json: jsonOption }, ({ json }) =>
 
 export const status = Command.make("status", { name: nameArg, json: jsonOption }, ({ json, name }) =>
   withProject(Effect.gen(function*() {
-    const lifecycle = yield* Lifecycle
     const instance = yield* resolveName(name)
-    const info = yield* lifecycle.state(instance)
-    const report = { ...info, isRunning: info.state === "running" }
+    const report = yield* statusReport(instance)
     if (json) return yield* Console.log(JSON.stringify(report, null, 2))
-    yield* Console.log(`${info.name} (${info.provider})`)
-    yield* Console.log(`  state: ${info.state}${info.rawState !== info.state ? ` (${info.rawState})` : ""}`)
-    if (info.id) yield* Console.log(`  id:    ${info.id.slice(0, 12)}`)
-    yield* Console.log(report.isRunning ? `  connect: vm ssh ${info.name}` : `  start: vm start ${info.name}`)
+    yield* printStatus(report, { connect: `vm ssh ${report.name}`, start: `vm start ${report.name}` })
   }))).pipe(Command.withDescription("Show a machine's status"))

@@ -33,7 +33,7 @@ export interface TempSettings {
  * Cleanup that must finish even when the fiber was interrupted (Ctrl-C): run in its own fiber,
  * where the command timeouts still work (inside an uninterruptible finalizer they could not).
  */
-export const runDetached = <A, E>(effect: Effect.Effect<A, E>) =>
+export const runDetached = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.flatMap(Effect.forkDaemon(Effect.interruptible(effect)), Fiber.join)
 
 const pending = (r: TempVmRecord) => r.appliedMounts === null || !sameMounts(r.appliedMounts, r.mounts)
@@ -66,7 +66,7 @@ export const TempVmsLive = (settings: TempSettings) =>
       /** Runs `body` with the normal provider layers for this temp VM's project. */
       const inVm = <A, E>(
         record: TempVmRecord,
-        body: Effect.Effect<A, E, Lifecycle | VagrantProjectTag | VBoxManage | SshClient | Progress>
+        body: Effect.Effect<A, E, Lifecycle | VagrantProjectTag | VBoxManage | SshClient | DockerCli | Progress>
       ) =>
         body.pipe(
           Effect.provide(

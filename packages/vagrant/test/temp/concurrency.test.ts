@@ -6,13 +6,12 @@ import { TempVms } from "@vm/core/TempVms"
 import { Effect, Layer } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { DockerCliLive } from "../../src/hypervisors/DockerCli.js"
 import { makeVBoxManageFake } from "../../src/hypervisors/VBoxManage.js"
 import { PortAllocatorTest } from "../../src/PortAllocator.js"
 import { TempVmsLive } from "../../src/temp/TempVmsLive.js"
 import { makeFakeVagrant } from "../../src/testing/FakeVagrant.js"
 import { VagrantRunner } from "../../src/VagrantRunner.js"
-import { globalWith, makeRecordingSsh, makeTempSandbox } from "./helpers.js"
+import { globalWith, makeRecordingDocker, makeRecordingSsh, makeTempSandbox } from "./helpers.js"
 
 describe("concurrent vm temp mount on one VM", () => {
   it.live("10 concurrent mounts: exactly 10 recorded and applied, valid JSON, applies never overlap", () =>
@@ -21,6 +20,7 @@ describe("concurrent vm temp mount on one VM", () => {
       const vagrant = yield* makeFakeVagrant
       const ssh = yield* makeRecordingSsh(vagrant.states)
       const vbox = yield* makeVBoxManageFake
+      const docker = yield* makeRecordingDocker
       // a runner that takes a little time per call and measures how many machine changes run at once
       let inFlight = 0
       let maxInFlight = 0
@@ -29,7 +29,7 @@ describe("concurrent vm temp mount on one VM", () => {
         Effect.map(VagrantRunner, (inner) =>
           VagrantRunner.of({
             run: (args, call) =>
-              ["up", "destroy", "reload"].includes(args[0]!)
+              ["up", "destroy", "reload", "halt"].includes(args[0]!)
                 ? Effect.acquireUseRelease(
                   Effect.sync(() => {
                     inFlight++
@@ -42,7 +42,7 @@ describe("concurrent vm temp mount on one VM", () => {
           }))
       ).pipe(Layer.provide(vagrant.vagrantLayer))
       const layer = TempVmsLive({ home: sandbox.home, global: globalWith({ defaults: { provider: "docker" } }) }).pipe(
-        Layer.provideMerge(Layer.mergeAll(slowRunner, ssh.layer, vbox.layer, PortAllocatorTest, Progress.silent, DockerCliLive)),
+        Layer.provideMerge(Layer.mergeAll(slowRunner, ssh.layer, vbox.layer, PortAllocatorTest, Progress.silent, docker.layer)),
         Layer.provideMerge(ProcessRunnerLive),
         Layer.provideMerge(NodeContext.layer)
       )

@@ -7,7 +7,7 @@ import { Effect, Layer, Ref, Schema } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { DockerCliLive } from "../../src/hypervisors/DockerCli.js"
+import { DockerCli } from "../../src/hypervisors/DockerCli.js"
 import { makeVBoxManageFake, VBoxManage } from "../../src/hypervisors/VBoxManage.js"
 import { PortAllocatorTest } from "../../src/PortAllocator.js"
 import { SshClient } from "../../src/SshClient.js"
@@ -54,6 +54,17 @@ export const makeRecordingSsh = (states: ReadonlyMap<string, string>, failing: (
     return { log: Ref.get(log), layer }
   })
 
+/** A docker CLI that records argv and answers nothing (the machines are simulated). */
+export const makeRecordingDocker = Effect.map(Ref.make<ReadonlyArray<ReadonlyArray<string>>>([]), (calls) => ({
+  calls: Ref.get(calls),
+  layer: Layer.succeed(
+    DockerCli,
+    DockerCli.of({
+      run: (args) => Effect.as(Ref.update(calls, (all) => [...all, [...args]]), { exitCode: 0, stdout: "", stderr: "", durationMs: 1 })
+    })
+  )
+}))
+
 /** Switches a test flips to make the fakes fail. */
 export interface FakeControls {
   /** Vagrant verbs (`up`, `reload`, …) that fail. */
@@ -70,6 +81,7 @@ export const makeFakeTempStack = (home: string, global: GlobalConfig = globalWit
     const vagrant = yield* makeFakeVagrant
     const ssh = yield* makeRecordingSsh(vagrant.states, (command) => [...controls.failGuest].some((s) => command.includes(s)))
     const vbox = yield* makeVBoxManageFake
+    const docker = yield* makeRecordingDocker
     const runner = Layer.effect(
       VagrantRunner,
       Effect.map(VagrantRunner, (inner) =>
@@ -85,9 +97,9 @@ export const makeFakeTempStack = (home: string, global: GlobalConfig = globalWit
       Effect.map(VBoxManage, (inner) => VBoxManage.of({ ...inner, available: Effect.sync(() => controls.vboxAvailable) }))
     ).pipe(Layer.provide(vbox.layer))
     const layer = TempVmsLive({ home, global }).pipe(
-      Layer.provideMerge(Layer.mergeAll(runner, ssh.layer, vboxLayer, PortAllocatorTest, Progress.silent, DockerCliLive)),
+      Layer.provideMerge(Layer.mergeAll(runner, ssh.layer, vboxLayer, PortAllocatorTest, Progress.silent, docker.layer)),
       Layer.provideMerge(ProcessRunnerLive),
       Layer.provideMerge(NodeContext.layer)
     )
-    return { vagrant, ssh, vbox, controls, layer }
+    return { vagrant, ssh, vbox, docker, controls, layer }
   })
