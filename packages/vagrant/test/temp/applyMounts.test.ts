@@ -47,6 +47,11 @@ describe("applying mounts per provider", () => {
         // the container goes through the docker CLI (one Vagrant start-up less than destroy), then vagrant up
         expect(yield* stack.docker.calls).toEqual([["rm", "-f", "-v", oldId]])
         expect(machineChanges(yield* stack.vagrant.calls, before)).toEqual(["up dock --provider=docker"])
+        // every Vagrant start-up costs about a second: the whole apply needs only these two
+        expect((yield* stack.vagrant.calls).slice(before).map((c) => c.args.join(" "))).toEqual([
+          "up dock --provider=docker",
+          "ssh-config dock"
+        ])
         expect((yield* stack.ssh.log).filter((c) => c.command === "echo vm-ok").length).toBe(probesBefore + 1)
         const vagrantfile = Fs.readFileSync(Path.join(sandbox.home, ".vm/temp/dock/Vagrantfile.vmtool"), "utf8")
         expect(vagrantfile).toContain(`config.vm.synced_folder '${sandbox.dirs[1]}', '/workspace/tests', docker_consistency: 'ro'`)
