@@ -15,6 +15,7 @@ import { Effect, Fiber, Layer, Option } from "effect"
 import { DockerCli } from "../hypervisors/DockerCli.js"
 import { VBoxManage } from "../hypervisors/VBoxManage.js"
 import { VagrantProviderLayer } from "../layers.js"
+import { machineNameFor } from "../names.js"
 import { PortAllocator } from "../PortAllocator.js"
 import { SshClient } from "../SshClient.js"
 import { onPath, resolveProviderName, timeoutsFor, VagrantProjectTag } from "../VagrantProvider.js"
@@ -22,7 +23,7 @@ import { VagrantRunner } from "../VagrantRunner.js"
 import { applyMounts } from "./applyMounts.js"
 import { probeSsh, waitHealthy } from "./health.js"
 import { guestUser, tempApplyLock, tempContext, tempDir, tempPlaceholder, tempProjectConfig } from "./tempContext.js"
-import { makeTempStore, type TempRecordMissing } from "./TempStore.js"
+import { makeTempStore } from "./TempStore.js"
 
 export interface TempSettings {
   readonly home: string
@@ -48,6 +49,7 @@ export const TempVmsLive = (settings: TempSettings) =>
       >()
       const fs = yield* FileSystem.FileSystem
       const path = yield* Path.Path
+      const progress = yield* Progress
       const { global, home } = settings
       const store = makeTempStore(home, fs, path)
       const withPlatform = <A, E>(effect: Effect.Effect<A, E, FileSystem.FileSystem | Path.Path>) =>
@@ -129,10 +131,9 @@ export const TempVmsLive = (settings: TempSettings) =>
       const create: TempVmsShape["create"] = (options) =>
         Effect.gen(function*() {
           const provider = providerFor(options.provider)
-          const taken = yield* names
-          const name = options.name === undefined ? generateTempName(taken) : yield* validateTempName(options.name)
+          if (options.name !== undefined) yield* validateTempName(options.name)
           const mounts = yield* withPlatform(resolveMounts(options.mounts, mountContext({ provider }, options.cwd, [])))
-          const record: TempVmRecord = {
+          const recordFor = (name: string): TempVmRecord => ({
             version: 1,
             name,
             provider,
@@ -141,8 +142,18 @@ export const TempVmsLive = (settings: TempSettings) =>
             autoDestroy: options.autoDestroy,
             mounts,
             appliedMounts: null
-          }
-          yield* store.create(record)
+          })
+          // claiming the name is atomic; a generated name another create took meanwhile is drawn again
+          const claim = (attempt: number): Effect.Effect<TempVmRecord, VmError> =>
+            Effect.gen(function*() {
+              const record = recordFor(options.name ?? generateTempName(yield* names))
+              return yield* store.create(record).pipe(
+                Effect.as(record),
+                Effect.catchTag("InvalidInput", (e) => options.name === undefined && attempt < 5 ? claim(attempt + 1) : Effect.fail(e))
+              )
+            })
+          const record = yield* claim(1)
+          const name = record.name
           const boot = Effect.gen(function*() {
             yield* fs.makeDirectory(tempPlaceholder(tempDir(home, name)), { recursive: true }).pipe(Effect.orDie)
             yield* underApplyLock(
@@ -166,7 +177,7 @@ export const TempVmsLive = (settings: TempSettings) =>
           Effect.catchAll((e) =>
             Effect.succeed<MachineInfo>({
               name: record.name,
-              machine: record.name,
+              machine: machineNameFor(record.name),
               provider: record.provider,
               state: e._tag === "VmNotFound" ? "missing" : "unknown",
               rawState: e._tag === "VmNotFound" ? "not created" : e.message,
@@ -276,7 +287,13 @@ export const TempVmsLive = (settings: TempSettings) =>
           }),
         apply,
         list: Effect.gen(function*() {
-          const records = yield* Effect.forEach(yield* names, (n) => store.read(n).pipe(Effect.option))
+          const records = yield* Effect.forEach(yield* names, (n) =>
+            store.read(n).pipe(
+              Effect.map(Option.some),
+              // one damaged VM must not hide the others: say so on stderr and go on
+              Effect.catchTag("StateFileError", (e) => Effect.as(progress.notice(`vm: skipping temp VM '${n}': ${e.message}`), Option.none())),
+              Effect.catchTag("TempRecordMissing", () => Effect.succeed(Option.none()))
+            ))
           return yield* Effect.forEach(
             records.flatMap((o) => Option.isSome(o) ? [o.value] : []),
             (record) => Effect.map(state(record), (machine) => ({ record, dir: tempDir(home, record.name), machine })),
@@ -291,5 +308,3 @@ export const TempVmsLive = (settings: TempSettings) =>
       })
     })
   )
-
-export type { TempRecordMissing }

@@ -154,6 +154,30 @@ describe("TempVms on the Vagrant provider", () => {
         expect((yield* temp.get("retry")).appliedMounts).toEqual(pending.mounts)
       })))
 
+  it.live("two concurrent creates of one name: exactly one wins, the other is told it exists", () =>
+    withTemp(({ base }) =>
+      Effect.gen(function*() {
+        const results = yield* Effect.all([create("same", [], base), create("same", [], base)], {
+          concurrency: "unbounded",
+          mode: "either"
+        })
+        expect(results.filter((r) => r._tag === "Right")).toHaveLength(1)
+        const lost = results.find((r) => r._tag === "Left")
+        expect(lost?._tag === "Left" ? lost.left.message : "").toContain("already exists")
+        expect(yield* Effect.flatMap(TempVms, (t) => t.names)).toEqual(["same"])
+      })))
+
+  it.live("list skips a VM whose state file is damaged and still shows the others", () =>
+    withTemp(({ base, home }) =>
+      Effect.gen(function*() {
+        const temp = yield* TempVms
+        yield* create("good", [], base)
+        Fs.mkdirSync(Path.join(home, ".vm/temp/damaged"), { recursive: true })
+        Fs.writeFileSync(Path.join(home, ".vm/temp/damaged/state.json"), "{ not json")
+        expect((yield* temp.list).map((s) => s.record.name)).toEqual(["good"])
+        expect((yield* Effect.flip(temp.get("damaged")))._tag).toBe("StateFileError")
+      })))
+
   it.live("resolve: the only VM, a unique prefix, an unknown name", () =>
     withTemp(({ base }) =>
       Effect.gen(function*() {
