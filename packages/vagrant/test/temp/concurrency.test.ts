@@ -67,7 +67,6 @@ describe("concurrent vm temp mount on one VM", () => {
         expect(ups.length).toBeGreaterThanOrEqual(2)
         expect(ups.length).toBeLessThanOrEqual(11)
         expect(Fs.readdirSync(Path.dirname(stateFile)).filter((f) => f.endsWith(".tmp") || f.endsWith(".lock"))).toEqual([])
-        sandbox.cleanup()
-      }).pipe(Effect.provide(layer))
+      }).pipe(Effect.provide(layer), Effect.ensuring(Effect.sync(sandbox.cleanup)))
     }), 60_000)
 })
