@@ -11,7 +11,6 @@ import { GlobalConfig } from "@vm/core/config/schema"
 import { Progress } from "@vm/core/Progress"
 import { tempContract } from "@vm/core/testing/tempContract"
 import { ToolsLive } from "@vm/vagrant"
-import { VBoxManageLive } from "@vm/vagrant/hypervisors/VBoxManage"
 import { TempVmsLive } from "@vm/vagrant/temp/TempVmsLive"
 import { Layer, Schema } from "effect"
 import { spawn } from "node:child_process"
@@ -276,7 +275,7 @@ describe.runIf(e2e.ok)("TempVms contract against real Vagrant", () => {
   tempContract(
     "Vagrant temp VMs, real Vagrant + docker provider",
     TempVmsLive({ home, global }).pipe(
-      Layer.provideMerge(Layer.mergeAll(VBoxManageLive.pipe(Layer.provideMerge(ToolsLive)), Progress.silent)),
+      Layer.provideMerge(Layer.mergeAll(ToolsLive, Progress.silent)),
       Layer.provideMerge(NodeContext.layer)
     ),
     { names: ["contract-a", "contract-b"], dirs, timeout: 600_000 }

@@ -21,7 +21,8 @@ NodeRuntime.runMain(main, {
   disableErrorReporting: true,
   disablePrettyLogger: true,
   teardown: (exit, onExit) => {
-    if (Exit.isSuccess(exit)) return onExit(0)
+    // exit now: a timed-out child that was signalled but is slow to die must not hold the process open
+    if (Exit.isSuccess(exit)) return process.exit(0)
     if (Cause.isInterruptedOnly(exit.cause)) return onExit(130)
     const failure = Cause.failureOption(exit.cause)
     if (Option.isNone(failure)) {

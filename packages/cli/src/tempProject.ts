@@ -1,7 +1,6 @@
 import { HomeDir, loadGlobalConfig } from "@vm/core/config/load"
 import { TempVms } from "@vm/core/TempVms"
 import { ToolsLive } from "@vm/vagrant"
-import { VBoxManageLive } from "@vm/vagrant/hypervisors/VBoxManage"
 import { TempVmsLive } from "@vm/vagrant/temp/TempVmsLive"
 import { Effect, Layer, Option } from "effect"
 import { providerFor } from "./project.js"
@@ -9,7 +8,7 @@ import { ProgressLive } from "./TtyProgress.js"
 
 /** Temp VMs of the user in $HOME, with the live tools. */
 const tempVmsLayer = (settings: Parameters<typeof TempVmsLive>[0]) =>
-  TempVmsLive(settings).pipe(Layer.provideMerge(Layer.mergeAll(VBoxManageLive.pipe(Layer.provideMerge(ToolsLive)), ProgressLive)))
+  TempVmsLive(settings).pipe(Layer.provideMerge(Layer.mergeAll(ToolsLive, ProgressLive)))
 
 /** Runs `body` with the user's temp VMs (no vm.yaml needed). */
 export const withTemp = <A, E, R>(body: Effect.Effect<A, E, R>) =>

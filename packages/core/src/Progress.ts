@@ -12,7 +12,7 @@ export interface ProgressShape {
 export class Progress extends Context.Tag("@vm/core/Progress")<Progress, ProgressShape>() {
   /** Discards everything: tests and library callers that show their own progress. */
   static readonly silent = Layer.succeed(Progress, {
-    phase: (_label, effect) => effect,
+    phase: <A, E, R>(_label: string, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => effect,
     detail: () => Effect.void,
     notice: () => Effect.void
   })

@@ -145,6 +145,18 @@ export class Cancelled extends Schema.TaggedError<Cancelled>()("Cancelled", {
   }
 }
 
+export class KillFailed extends Schema.TaggedError<KillFailed>()("KillFailed", {
+  name: Schema.String,
+  provider: Schema.String,
+  /** What each step did, e.g. "docker kill: timed out after 1.5 s". */
+  tried: Schema.Array(Schema.String)
+}) {
+  override get message() {
+    return `could not power off '${this.name}' (${this.provider}): ${this.tried.join("; ")}. ` +
+      `Check that the hypervisor itself responds; \`vm destroy --force\` removes the machine instead`
+  }
+}
+
 export class TempVmNotFound extends Schema.TaggedError<TempVmNotFound>()("TempVmNotFound", {
   /** What the user asked for; "" when no name was given. */
   query: Schema.String,
@@ -176,4 +188,5 @@ export type VmError =
   | VmNotRunning
   | StateFileError
   | Cancelled
+  | KillFailed
   | TempVmNotFound

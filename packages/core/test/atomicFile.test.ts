@@ -37,7 +37,7 @@ describe("atomic state files", () => {
       const dir = tempDir()
       const file = Path.join(dir, "state.json")
       Fs.writeFileSync(file, "previous")
-      const error = yield* Effect.flip(writeFileAtomic(file, "next").pipe(Effect.provide(diskFull), Effect.provide(NodeContext.layer)))
+      const error = yield* Effect.flip(writeFileAtomic(file, "next").pipe(Effect.provide(Layer.merge(NodeContext.layer, diskFull))))
       expect(error._tag).toBe("StateFileError")
       expect(error.message).toContain("no space left")
       expect(Fs.readFileSync(file, "utf8")).toBe("previous")

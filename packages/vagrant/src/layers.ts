@@ -1,15 +1,28 @@
 import { ProcessRunnerLive } from "@vm/core/process/ProcessRunner"
 import { Layer } from "effect"
+import { VagrantContextualLifecycleLive } from "./context/ContextualLifecycleLive.js"
 import { DockerCliLive } from "./hypervisors/DockerCli.js"
+import { HostProcessesLive } from "./hypervisors/HostProcesses.js"
+import { HyperVLive } from "./hypervisors/HyperV.js"
+import { PrlctlLive } from "./hypervisors/Prlctl.js"
+import { VBoxManageLive } from "./hypervisors/VBoxManage.js"
+import { VirshLive } from "./hypervisors/Virsh.js"
+import { VmrunLive } from "./hypervisors/Vmrun.js"
+import { VagrantForceKillLive } from "./kill/VagrantForceKill.js"
 import { PortAllocatorLive } from "./PortAllocator.js"
 import { SshClientLive } from "./SshClient.js"
 import { VagrantLifecycleLive, VagrantProjectLive } from "./VagrantProvider.js"
 import { VagrantRunnerLive } from "./VagrantRunner.js"
 
+/** The hypervisor CLIs behind Vagrant's providers (hard stops by the machine's real id), over a ProcessRunner. */
+export const HypervisorsLive = Layer.mergeAll(VBoxManageLive, VmrunLive, HyperVLive, VirshLive, PrlctlLive, HostProcessesLive)
+
 /** Every external tool the Vagrant provider uses, over the one process runner. */
-export const ToolsLive = Layer.mergeAll(VagrantRunnerLive, SshClientLive, DockerCliLive, PortAllocatorLive).pipe(
+export const ToolsLive = Layer.mergeAll(VagrantRunnerLive, SshClientLive, DockerCliLive, PortAllocatorLive, HypervisorsLive).pipe(
   Layer.provideMerge(ProcessRunnerLive)
 )
 
 /** The provider for one project: needs ProjectContext, Progress, FileSystem, Path and the tools. */
-export const VagrantProviderLayer = VagrantLifecycleLive.pipe(Layer.provideMerge(VagrantProjectLive))
+export const VagrantProviderLayer = Layer.mergeAll(VagrantLifecycleLive, VagrantForceKillLive, VagrantContextualLifecycleLive).pipe(
+  Layer.provideMerge(VagrantProjectLive)
+)

@@ -206,7 +206,11 @@ export const status = Command.make("status", { name: nameOption, json: jsonOptio
         }
         return yield* Console.log(JSON.stringify({ ...report, temp }, null, 2))
       }
-      yield* printStatus(report, { connect: `vm temp ssh --name ${resolved}`, start: `vm temp start --name ${resolved}` })
+      yield* printStatus(report, {
+        connect: `vm temp ssh --name ${resolved}`,
+        start: `vm temp start --name ${resolved}`,
+        restart: `vm temp restart --name ${resolved}`
+      })
       yield* Console.log("  mounts:")
       yield* printMounts(record)
     }))).pipe(Command.withDescription("Show a temp VM's status and mounts"))

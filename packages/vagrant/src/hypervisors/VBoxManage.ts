@@ -1,9 +1,8 @@
-import { CommandFailed, type CommandTimeout, ParseFailed, type ToolNotInstalled } from "@vm/core/errors"
+import { CommandFailed, ParseFailed } from "@vm/core/errors"
 import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
 import { Context, Effect, Layer, Ref } from "effect"
 import { onPath } from "../VagrantProvider.js"
-
-export type VBoxManageError = CommandFailed | CommandTimeout | ToolNotInstalled
+import { type CliError, type CliRun, processCli } from "./cli.js"
 
 export interface SharedFolderInfo {
   readonly name: string
@@ -19,21 +18,35 @@ export interface SharedFolderSpec {
 }
 
 export interface VBoxManageShape {
-  /** `VBoxManage <args>`, output captured, bounded by `timeoutMs`. */
-  readonly run: (args: ReadonlyArray<string>, options: { readonly timeoutMs: number }) => Effect.Effect<RunResult, VBoxManageError>
+  /** `VBoxManage <args>`: the generic entry point the typed helpers below use. */
+  readonly run: CliRun
   /** Is VBoxManage installed? */
   readonly available: Effect.Effect<boolean>
+  /** `VMState` from `showvminfo <uuid> --machinereadable` (running, poweroff, saved, aborted, …). */
+  readonly vmState: (uuid: string, timeoutMs: number) => Effect.Effect<string, CliError | ParseFailed>
+  /** `controlvm <uuid> poweroff`: pulls the plug of a running or paused VM. */
+  readonly powerOff: (uuid: string, timeoutMs: number) => Effect.Effect<RunResult, CliError>
+  /** `discardstate <uuid>`: drops a saved VM's RAM image (a saved VM cannot be powered off). */
+  readonly discardState: (uuid: string, timeoutMs: number) => Effect.Effect<RunResult, CliError>
   /** Shares a host directory with a running VM until it powers off (`--readonly` is enforced by the host). */
-  readonly addTransientShare: (uuid: string, share: SharedFolderSpec) => Effect.Effect<void, VBoxManageError>
-  readonly removeTransientShare: (uuid: string, name: string) => Effect.Effect<void, VBoxManageError>
+  readonly addTransientShare: (uuid: string, share: SharedFolderSpec) => Effect.Effect<void, CliError>
+  readonly removeTransientShare: (uuid: string, name: string) => Effect.Effect<void, CliError>
   /** Permanent and transient shared folders of a VM. */
-  readonly sharedFolders: (uuid: string) => Effect.Effect<ReadonlyArray<SharedFolderInfo>, VBoxManageError | ParseFailed>
+  readonly sharedFolders: (uuid: string) => Effect.Effect<ReadonlyArray<SharedFolderInfo>, CliError | ParseFailed>
 }
 
-/** VirtualBox's own CLI: live shared folders without a `vagrant reload`. */
+/** VirtualBox's CLI, addressed by the VM uuid from the machine's data directory. */
 export class VBoxManage extends Context.Tag("@vm/vagrant/VBoxManage")<VBoxManage, VBoxManageShape>() {}
 
-const TIMEOUT_MS = 30_000
+const SHARE_TIMEOUT_MS = 30_000
+
+/** `VMState="running"` → `running`. */
+export const parseVmState = (stdout: string): Effect.Effect<string, ParseFailed> => {
+  const match = /^VMState="([^"]*)"/m.exec(stdout)
+  return match
+    ? Effect.succeed(match[1]!)
+    : Effect.fail(new ParseFailed({ what: "VBoxManage showvminfo output", input: stdout, reason: "no VMState line" }))
+}
 
 /** VBoxManage's machine-readable strings escape `\` and `"` with a backslash. */
 const unquote = (value: string) => value.replace(/\\(["\\])/g, "$1").replace(/\\n/g, "\n")
@@ -56,12 +69,13 @@ export const parseSharedFolders = (text: string): ReadonlyArray<SharedFolderInfo
 }
 
 /** The typed helpers over any `run` (live or fake), so both issue exactly the same argv. */
-export const makeVBoxManage = (
-  run: VBoxManageShape["run"],
-  available: Effect.Effect<boolean>
-): VBoxManageShape => ({
+export const makeVBoxManage = (run: CliRun, available: Effect.Effect<boolean> = Effect.succeed(true)): VBoxManageShape => ({
   run,
   available,
+  vmState: (uuid, timeoutMs) =>
+    run(["showvminfo", uuid, "--machinereadable"], { timeoutMs }).pipe(Effect.flatMap((r) => parseVmState(r.stdout))),
+  powerOff: (uuid, timeoutMs) => run(["controlvm", uuid, "poweroff"], { timeoutMs }),
+  discardState: (uuid, timeoutMs) => run(["discardstate", uuid], { timeoutMs }),
   addTransientShare: (uuid, share) =>
     run([
       "sharedfolder",
@@ -73,11 +87,13 @@ export const makeVBoxManage = (
       share.hostPath,
       "--transient",
       ...(share.readonly ? ["--readonly"] : [])
-    ], { timeoutMs: TIMEOUT_MS }).pipe(Effect.asVoid),
+    ], { timeoutMs: SHARE_TIMEOUT_MS }).pipe(Effect.asVoid),
   removeTransientShare: (uuid, name) =>
-    run(["sharedfolder", "remove", uuid, "--name", name, "--transient"], { timeoutMs: TIMEOUT_MS }).pipe(Effect.asVoid),
+    run(["sharedfolder", "remove", uuid, "--name", name, "--transient"], { timeoutMs: SHARE_TIMEOUT_MS }).pipe(
+      Effect.asVoid
+    ),
   sharedFolders: (uuid) =>
-    run(["showvminfo", uuid, "--machinereadable"], { timeoutMs: TIMEOUT_MS }).pipe(
+    run(["showvminfo", uuid, "--machinereadable"], { timeoutMs: SHARE_TIMEOUT_MS }).pipe(
       Effect.flatMap((r) =>
         r.stdout.includes("=")
           ? Effect.succeed(parseSharedFolders(r.stdout))
@@ -89,19 +105,20 @@ export const makeVBoxManage = (
 export const VBoxManageLive = Layer.effect(
   VBoxManage,
   Effect.map(ProcessRunner, (processes) =>
-    VBoxManage.of(makeVBoxManage(
-      (args, options) =>
-        processes.run("VBoxManage", args, {
-          timeoutMs: options.timeoutMs,
-          installHint: "install VirtualBox (it provides VBoxManage)"
-        }),
-      Effect.sync(() => onPath("VBoxManage"))
-    )))
+    VBoxManage.of(
+      makeVBoxManage(
+        processCli(processes, "VBoxManage", "install VirtualBox from https://www.virtualbox.org"),
+        Effect.sync(() => onPath("VBoxManage"))
+      )
+    ))
 )
+
+/** Over a scripted `run` (see `scriptedCli`). */
+export const VBoxManageFake = (run: CliRun) => Layer.succeed(VBoxManage, VBoxManage.of(makeVBoxManage(run)))
 
 /**
  * A simulated VirtualBox for unit tests: keeps each VM's shared folders, answers showvminfo,
- * fails like VBoxManage on a duplicate or missing share, and records every argv.
+ * fails like VBoxManage on a duplicate or missing share, and records every argv (without the tool).
  */
 export const makeVBoxManageFake = Effect.gen(function*() {
   const calls = yield* Ref.make<ReadonlyArray<ReadonlyArray<string>>>([])
@@ -109,7 +126,7 @@ export const makeVBoxManageFake = Effect.gen(function*() {
   const ok = (stdout = ""): RunResult => ({ exitCode: 0, stdout, stderr: "", durationMs: 1 })
   const failed = (args: ReadonlyArray<string>, message: string) =>
     Effect.fail(new CommandFailed({ command: ["VBoxManage", ...args], exitCode: 1, stderrTail: `VBoxManage: error: ${message}` }))
-  const run: VBoxManageShape["run"] = (args) =>
+  const run: CliRun = (args) =>
     Effect.gen(function*() {
       yield* Ref.update(calls, (all) => [...all, [...args]])
       const [verb, sub, uuid] = args
@@ -119,7 +136,7 @@ export const makeVBoxManageFake = Effect.gen(function*() {
           const kind = s.transient ? "Transient" : "Machine"
           return `SharedFolderName${kind}Mapping${i + 1}="${s.name}"\nSharedFolderPath${kind}Mapping${i + 1}="${s.hostPath}"`
         })
-        return ok([`name="fake"`, `UUID="${sub}"`, ...lines].join("\n") + "\n")
+        return ok([`name="fake"`, `UUID="${sub}"`, `VMState="running"`, ...lines].join("\n") + "\n")
       }
       if (verb === "sharedfolder" && sub === "add") {
         const list = shares.get(uuid!) ?? []
@@ -140,6 +157,6 @@ export const makeVBoxManageFake = Effect.gen(function*() {
   return {
     calls: Ref.get(calls),
     shares,
-    layer: Layer.succeed(VBoxManage, VBoxManage.of(makeVBoxManage(run, Effect.succeed(true))))
+    layer: Layer.succeed(VBoxManage, VBoxManage.of(makeVBoxManage(run)))
   }
 })

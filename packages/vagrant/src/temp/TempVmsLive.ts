@@ -37,6 +37,18 @@ export interface TempSettings {
 export const runDetached = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.flatMap(Effect.forkDaemon(Effect.interruptible(effect)), Fiber.join)
 
+/** What the normal provider layers need besides the project: the tools TempVmsLive hands on to each VM. */
+type ProviderTools =
+  | Exclude<Layer.Layer.Context<typeof VagrantProviderLayer>, ProjectContext>
+  | VagrantRunner
+  | SshClient
+  | DockerCli
+  | PortAllocator
+  | VBoxManage
+  | Progress
+  | FileSystem.FileSystem
+  | Path.Path
+
 const pending = (r: TempVmRecord) => r.appliedMounts === null || !sameMounts(r.appliedMounts, r.mounts)
 
 /** Temp VMs on the Vagrant provider: each one a project of its own, driven through the normal provider layers. */
@@ -44,9 +56,7 @@ export const TempVmsLive = (settings: TempSettings) =>
   Layer.effect(
     TempVms,
     Effect.gen(function*() {
-      const tools = yield* Effect.context<
-        VagrantRunner | SshClient | DockerCli | PortAllocator | VBoxManage | Progress | FileSystem.FileSystem | Path.Path
-      >()
+      const tools = yield* Effect.context<ProviderTools>()
       const fs = yield* FileSystem.FileSystem
       const path = yield* Path.Path
       const progress = yield* Progress

@@ -25,11 +25,10 @@ export const chooseStrategy = (provider: string, state: VmState, liveShares: boo
 }
 
 /**
- * The docker provider's destroy + up, two Vagrant start-ups cheaper: the container is removed with the
+ * The docker provider's destroy + up, one Vagrant start-up cheaper: the container is removed with the
  * docker CLI (as Vagrant's own destroy does: `docker rm -f -v`); `vagrant up` then finds the machine
  * gone, clears its data directory and creates it again (new key, provisioners run), keeping the
- * instance record (ssh port). No status query afterwards: the caller's ssh probe proves it runs.
- * Measured by scripts/bench-temp-mount.mjs.
+ * instance record (ssh port). Measured by scripts/bench-temp-mount.mjs.
  */
 export const recreateContainer = (name: string, label: string) =>
   Effect.gen(function*() {
@@ -37,7 +36,8 @@ export const recreateContainer = (name: string, label: string) =>
     const docker = yield* DockerCli
     const progress = yield* Progress
     const r = yield* p.record(name)
-    const hash = yield* p.writeVagrantfile
+    // before anything is removed: the new machine must be able to boot (e.g. every mount source exists)
+    yield* p.checkBootable
     const id = yield* p.machineId(r.machine)
     yield* p.forgetSsh(name)
     if (Option.isSome(id)) {
@@ -46,8 +46,7 @@ export const recreateContainer = (name: string, label: string) =>
         docker.run(["rm", "-f", "-v", id.value], { timeoutMs: p.timeouts.haltMs })
       )
     }
-    yield* p.vagrant(["up", r.machine, `--provider=${p.provider}`], p.timeouts.upMs, `${label}: booting the new container`)
-    yield* p.markBooted(name, hash)
+    return yield* p.boot(name, "up", `${label}: booting the new container`)
   })
 
 /**

@@ -1,8 +1,11 @@
 import { CommandFailed, SshFailed } from "@vm/core/errors"
 import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
 import { Effect, Layer, Ref } from "effect"
+import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
+import * as Os from "node:os"
 import * as Path from "node:path"
+import { ENV_FILE } from "../render/envScript.js"
 import { SshClient } from "../SshClient.js"
 import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "../VagrantRunner.js"
 
@@ -19,14 +22,78 @@ type FakeState = "not_created" | "running" | "stopped"
  * states, writes/removes the provider id file exactly where Vagrant does, and records every call.
  * Its SshClient runs the remote command with the local `sh`, so quoting is tested for real
  * (point `project.workspace_path` at a local directory).
+ *
+ * Like Vagrant it runs the `vm-env` provisioner (run: always) on every up/reload, with the guest's
+ * /etc/profile.d moved into a private directory that exec then sources. Synced folders whose guest
+ * path lies under the OS temp dir become symlinks to their source: made when the machine is created,
+ * and (except for the docker provider, as in Vagrant) re-synced on reload and up.
  */
 export const makeFakeVagrant = Effect.gen(function*() {
   const calls = yield* Ref.make<ReadonlyArray<FakeCall>>([])
   const states = new Map<string, FakeState>()
+  /** Project roots seen in calls (where the id files live). */
+  const knownRoots = new Set<string>()
   /** Machine → remote commands it received. */
   const sshLog = yield* Ref.make<ReadonlyArray<{ host: string; command: string }>>([])
   /** Test hook: make a command hang (never answer) to exercise timeouts. */
   const hangs = new Set<string>()
+  /** Test hook: commands refused as if another Vagrant process held the machine lock. */
+  const locked = new Set<string>()
+  /** Per machine: the simulated guest root (its /etc/profile.d) and the folder links it has. */
+  const guestRoot = Fs.mkdtempSync(Path.join(Os.tmpdir(), "vm-fake-guest-"))
+  const links = new Map<string, Set<string>>()
+  const envFileOf = (machine: string) => Path.join(guestRoot, machine, ENV_FILE)
+
+  /** The block of `config.vm.define '<machine>'` in the rendered file. */
+  const defineBlock = (text: string, machine: string): string => {
+    const start = text.indexOf(`config.vm.define '${machine}'`)
+    if (start < 0) return ""
+    const next = text.indexOf("config.vm.define '", start + 1)
+    return text.slice(start, next < 0 ? undefined : next)
+  }
+
+  const runEnvProvisioner = (cwd: string, machine: string) => {
+    const block = defineBlock(Fs.readFileSync(Path.join(cwd, VAGRANTFILE_NAME), "utf8"), machine)
+    const at = block.indexOf("inline: ", block.indexOf("m.vm.provision 'vm-env'"))
+    if (at < 0) throw new Error(`FakeVagrant: no vm-env provisioner for ${machine}`)
+    const script = readRubyString(block, at + "inline: ".length)
+    Fs.mkdirSync(Path.join(guestRoot, machine, "etc/profile.d"), { recursive: true })
+    execFileSync("sh", ["-c", script.replaceAll("/etc/profile.d", Path.join(guestRoot, machine, "etc/profile.d"))])
+  }
+
+  const syncFolders = (cwd: string, machine: string) => {
+    const text = Fs.readFileSync(Path.join(cwd, VAGRANTFILE_NAME), "utf8")
+    const wanted = new Map<string, string>()
+    for (const m of text.matchAll(/config\.vm\.synced_folder '((?:[^'\\]|\\.)*)', '((?:[^'\\]|\\.)*)'/g)) {
+      const unescape = (s: string) => s.replace(/\\(.)/g, "$1")
+      const target = unescape(m[2]!)
+      if (target.startsWith(Os.tmpdir() + "/")) wanted.set(target, unescape(m[1]!))
+    }
+    const mine = links.get(machine) ?? new Set<string>()
+    for (const target of mine) {
+      let current: string | undefined
+      try {
+        current = Fs.readlinkSync(target, { encoding: "utf8" })
+      } catch {
+        current = undefined
+      }
+      if (wanted.get(target) !== current) {
+        Fs.rmSync(target, { force: true })
+        mine.delete(target)
+      }
+    }
+    for (const [target, source] of wanted) {
+      if (mine.has(target) || Fs.existsSync(target)) continue
+      Fs.mkdirSync(Path.dirname(target), { recursive: true })
+      Fs.symlinkSync(source, target)
+      mine.add(target)
+    }
+    links.set(machine, mine)
+  }
+  const unmountAll = (machine: string) => {
+    for (const target of links.get(machine) ?? []) Fs.rmSync(target, { force: true })
+    links.delete(machine)
+  }
 
   const defined = (cwd: string): string[] => {
     const file = Path.join(cwd, VAGRANTFILE_NAME)
@@ -43,8 +110,15 @@ export const makeFakeVagrant = Effect.gen(function*() {
   const run = (args: ReadonlyArray<string>, call: { cwd: string; provider?: string }) =>
     Effect.gen(function*() {
       const c: FakeCall = { args: [...args], cwd: call.cwd, provider: call.provider }
+      knownRoots.add(call.cwd)
       yield* Ref.update(calls, (all) => [...all, c])
       if (hangs.has(args[0]!)) return yield* Effect.never
+      if (locked.has(args[0]!)) {
+        return yield* fail(
+          c,
+          `An action '${args[0]}' was attempted on the machine,\nbut another process is already executing an action on the machine.`
+        )
+      }
       const machines = defined(call.cwd)
       if (machines.length === 0) return yield* fail(c, "A Vagrant environment or target machine is required")
       const [verb, ...rest] = args
@@ -55,12 +129,15 @@ export const makeFakeVagrant = Effect.gen(function*() {
       const state = (m: string) => states.get(m) ?? "not_created"
       switch (verb) {
         case "up": {
+          const creating = state(target!) === "not_created"
           states.set(target!, "running")
           const file = idFile(c, target!)
           if (!Fs.existsSync(file)) {
             Fs.mkdirSync(Path.dirname(file), { recursive: true })
             Fs.writeFileSync(file, Math.random().toString(16).slice(2).padEnd(16, "0"))
           }
+          if (creating || providerOf(c) !== "docker") syncFolders(call.cwd, target!)
+          runEnvProvisioner(call.cwd, target!)
           return ok(`Bringing machine '${target}' up with '${providerOf(c)}' provider...\n==> ${target}: Machine booted and ready!\n`)
         }
         case "halt":
@@ -69,9 +146,13 @@ export const makeFakeVagrant = Effect.gen(function*() {
         case "reload":
           if (state(target!) === "not_created") return yield* fail(c, "The machine is not created.")
           states.set(target!, "running")
+          if (providerOf(c) !== "docker") syncFolders(call.cwd, target!)
+          runEnvProvisioner(call.cwd, target!)
           return ok()
         case "destroy":
           states.delete(target!)
+          unmountAll(target!)
+          Fs.rmSync(Path.join(guestRoot, target!), { recursive: true, force: true })
           Fs.rmSync(Path.dirname(idFile(c, target!)), { recursive: true, force: true })
           return ok()
         case "provision":
@@ -99,6 +180,34 @@ export const makeFakeVagrant = Effect.gen(function*() {
       }
     })
 
+  /** The machine whose provider id (docker: container id) is `id`. */
+  const machineById = (id: string) =>
+    [...states.keys()].find((m) => {
+      for (const dir of knownRoots) {
+        const file = Path.join(dir, DOTFILE_PATH, "machines", m, "docker", "id")
+        if (Fs.existsSync(file) && Fs.readFileSync(file, "utf8").trim() === id) return true
+      }
+      return false
+    })
+
+  /**
+   * The docker CLI behind the docker provider, over the same machines: `inspect --format {{.State.Status}}`
+   * and `kill` (what `vm kill` uses). Plug into `makeFakeHypervisors({ docker: fake.dockerAnswer })`.
+   */
+  const dockerAnswer = (args: ReadonlyArray<string>) =>
+    Effect.sync(() => {
+      const id = args[args.length - 1]!
+      const machine = machineById(id)
+      if (machine === undefined) return { exitCode: 1, stderr: `Error: No such object: ${id}` }
+      if (args[0] === "inspect") return { stdout: states.get(machine) === "running" ? "running\n" : "exited\n" }
+      if (args[0] === "kill") {
+        if (states.get(machine) !== "running") return { exitCode: 1, stderr: `Error response from daemon: container ${id} is not running` }
+        states.set(machine, "stopped")
+        return { stdout: `${id}\n` }
+      }
+      return undefined
+    })
+
   const vagrantLayer = Layer.succeed(VagrantRunner, VagrantRunner.of({ run }))
 
   const sshLayer = Layer.effect(
@@ -111,7 +220,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
             if (states.get(target.host) !== "running") {
               return yield* new SshFailed({ machine: target.host, reason: "connection refused" })
             }
-            const r = yield* processes.run("sh", ["-c", command], {
+            const r = yield* processes.run("sh", ["-c", command.replaceAll(ENV_FILE, envFileOf(target.host))], {
               timeoutMs: options.timeoutMs ?? 60_000,
               stdout: options.output,
               stderr: options.output,
@@ -132,8 +241,34 @@ export const makeFakeVagrant = Effect.gen(function*() {
     sshLog: Ref.get(sshLog),
     states,
     hangs,
+    locked,
+    dockerAnswer,
     vagrantLayer,
     sshLayer,
     layer: Layer.merge(vagrantLayer, sshLayer)
   }
 })
+
+/** Reads the Ruby string literal starting at `at`: single-quoted parts joined with `"\\r"` splices (see ruby.ts). */
+export const readRubyString = (text: string, at: number): string => {
+  let out = ""
+  let i = at
+  for (;;) {
+    while (text[i] === " ") i++
+    if (text.startsWith('"\\r"', i)) {
+      out += "\r"
+      i += 4
+    } else if (text[i] === "'") {
+      i++
+      while (text[i] !== "'") {
+        if (i >= text.length) throw new Error("FakeVagrant: unterminated Ruby string")
+        if (text[i] === "\\" && (text[i + 1] === "'" || text[i + 1] === "\\")) i++
+        out += text[i]
+        i++
+      }
+      i++
+    } else {
+      return out
+    }
+  }
+}

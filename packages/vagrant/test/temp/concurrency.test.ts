@@ -11,7 +11,7 @@ import { PortAllocatorTest } from "../../src/PortAllocator.js"
 import { TempVmsLive } from "../../src/temp/TempVmsLive.js"
 import { makeFakeVagrant } from "../../src/testing/FakeVagrant.js"
 import { VagrantRunner } from "../../src/VagrantRunner.js"
-import { globalWith, makeRecordingDocker, makeRecordingSsh, makeTempSandbox } from "./helpers.js"
+import { globalWith, makeRecordingDocker, makeRecordingSsh, makeTempSandbox, unusedHypervisors } from "./helpers.js"
 
 describe("concurrent vm temp mount on one VM", () => {
   it.live("10 concurrent mounts: exactly 10 recorded and applied, valid JSON, applies never overlap", () =>
@@ -21,6 +21,7 @@ describe("concurrent vm temp mount on one VM", () => {
       const ssh = yield* makeRecordingSsh(vagrant.states)
       const vbox = yield* makeVBoxManageFake
       const docker = yield* makeRecordingDocker
+      const hypervisors = yield* unusedHypervisors
       // a runner that takes a little time per call and measures how many machine changes run at once
       let inFlight = 0
       let maxInFlight = 0
@@ -42,7 +43,7 @@ describe("concurrent vm temp mount on one VM", () => {
           }))
       ).pipe(Layer.provide(vagrant.vagrantLayer))
       const layer = TempVmsLive({ home: sandbox.home, global: globalWith({ defaults: { provider: "docker" } }) }).pipe(
-        Layer.provideMerge(Layer.mergeAll(slowRunner, ssh.layer, vbox.layer, PortAllocatorTest, Progress.silent, docker.layer)),
+        Layer.provideMerge(Layer.mergeAll(slowRunner, ssh.layer, vbox.layer, PortAllocatorTest, Progress.silent, docker.layer, hypervisors)),
         Layer.provideMerge(ProcessRunnerLive),
         Layer.provideMerge(NodeContext.layer)
       )

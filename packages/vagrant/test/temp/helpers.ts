@@ -7,7 +7,13 @@ import { Effect, Layer, Ref, Schema } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import { type CliCall, notScripted, scriptedCli } from "../../src/hypervisors/cli.js"
 import { DockerCli } from "../../src/hypervisors/DockerCli.js"
+import { HostProcessesFake } from "../../src/hypervisors/HostProcesses.js"
+import { HyperVFake } from "../../src/hypervisors/HyperV.js"
+import { PrlctlFake } from "../../src/hypervisors/Prlctl.js"
+import { VirshFake } from "../../src/hypervisors/Virsh.js"
+import { VmrunFake } from "../../src/hypervisors/Vmrun.js"
 import { makeVBoxManageFake, VBoxManage } from "../../src/hypervisors/VBoxManage.js"
 import { PortAllocatorTest } from "../../src/PortAllocator.js"
 import { SshClient } from "../../src/SshClient.js"
@@ -65,6 +71,18 @@ export const makeRecordingDocker = Effect.map(Ref.make<ReadonlyArray<ReadonlyArr
   )
 }))
 
+/** Hypervisor CLIs temp VMs never call (the kill capability's): any call dies naming it. */
+export const unusedHypervisors = Effect.map(Ref.make<ReadonlyArray<CliCall>>([]), (log) => {
+  const cli = (tool: string) => scriptedCli(tool, () => notScripted, log)
+  return Layer.mergeAll(
+    VmrunFake(cli("vmrun")),
+    HyperVFake(cli("powershell.exe")),
+    VirshFake(cli("virsh")),
+    PrlctlFake(cli("prlctl")),
+    HostProcessesFake(new Map(), log, { hang: false })
+  )
+})
+
 /** Switches a test flips to make the fakes fail. */
 export interface FakeControls {
   /** Vagrant verbs (`up`, `reload`, …) that fail. */
@@ -82,6 +100,7 @@ export const makeFakeTempStack = (home: string, global: GlobalConfig = globalWit
     const ssh = yield* makeRecordingSsh(vagrant.states, (command) => [...controls.failGuest].some((s) => command.includes(s)))
     const vbox = yield* makeVBoxManageFake
     const docker = yield* makeRecordingDocker
+    const hypervisors = yield* unusedHypervisors
     const runner = Layer.effect(
       VagrantRunner,
       Effect.map(VagrantRunner, (inner) =>
@@ -97,7 +116,7 @@ export const makeFakeTempStack = (home: string, global: GlobalConfig = globalWit
       Effect.map(VBoxManage, (inner) => VBoxManage.of({ ...inner, available: Effect.sync(() => controls.vboxAvailable) }))
     ).pipe(Layer.provide(vbox.layer))
     const layer = TempVmsLive({ home, global }).pipe(
-      Layer.provideMerge(Layer.mergeAll(runner, ssh.layer, vboxLayer, PortAllocatorTest, Progress.silent, docker.layer)),
+      Layer.provideMerge(Layer.mergeAll(runner, ssh.layer, vboxLayer, PortAllocatorTest, Progress.silent, docker.layer, hypervisors)),
       Layer.provideMerge(ProcessRunnerLive),
       Layer.provideMerge(NodeContext.layer)
     )

@@ -1,0 +1,112 @@
+import { CommandFailed, CommandTimeout, type ToolNotInstalled } from "@vm/core/errors"
+import { ProcessRunner } from "@vm/core/process/ProcessRunner"
+import { Context, Effect, Layer, Ref } from "effect"
+import * as NodeFs from "node:fs/promises"
+import * as NodePath from "node:path"
+import type { CliCall } from "./cli.js"
+
+export interface HostProcess {
+  readonly pid: number
+  readonly argv: ReadonlyArray<string>
+}
+
+export type HostProcessError = CommandFailed | CommandTimeout | ToolNotInstalled
+
+export interface HostProcessesShape {
+  /** Every host process with its argv (Linux: /proc/<pid>/cmdline; elsewhere `ps`). */
+  readonly list: (timeoutMs: number) => Effect.Effect<ReadonlyArray<HostProcess>, HostProcessError>
+  /** SIGKILL; a process that is already gone counts as killed. */
+  readonly kill: (pid: number) => Effect.Effect<void, CommandFailed>
+}
+
+/**
+ * The host's process table: the last resort when a hypervisor CLI hangs (VBoxManage blocked on
+ * VBoxSVC) is ending the VM's own process, found by the uuid on its command line.
+ */
+export class HostProcesses extends Context.Tag("@vm/vagrant/HostProcesses")<HostProcesses, HostProcessesShape>() {}
+
+export interface VmProcessPattern {
+  /** Program basenames, e.g. VBoxHeadless, VirtualBoxVM. */
+  readonly programs: ReadonlyArray<string>
+  /** The argv pair naming the VM, e.g. `--startvm <uuid>`. */
+  readonly flag: string
+  readonly value: string
+}
+
+/** Pure: the pids of processes running one of `programs` with `flag value` adjacent in their argv. */
+export const findVmProcesses = (processes: ReadonlyArray<HostProcess>, pattern: VmProcessPattern): ReadonlyArray<number> =>
+  processes.filter(({ argv }) =>
+    argv.length > 0 &&
+    pattern.programs.includes(NodePath.basename(argv[0]!)) &&
+    argv.some((a, i) => a === pattern.flag && argv[i + 1]?.toLowerCase() === pattern.value.toLowerCase())
+  ).map((p) => p.pid)
+
+/** `/proc/<pid>/cmdline` is NUL-separated with a trailing NUL. */
+export const parseCmdline = (raw: string): ReadonlyArray<string> => raw.split("\0").filter((a, i, all) => i < all.length - 1 || a !== "")
+
+const readProc = async (): Promise<ReadonlyArray<HostProcess>> => {
+  const pids = (await NodeFs.readdir("/proc")).filter((d) => /^\d+$/.test(d))
+  const read = await Promise.allSettled(pids.map((pid) => NodeFs.readFile(`/proc/${pid}/cmdline`, "utf8")))
+  return read.flatMap((r, i) => r.status === "fulfilled" && r.value !== "" ? [{ pid: Number(pids[i]), argv: parseCmdline(r.value) }] : [])
+}
+
+export const HostProcessesLive = Layer.effect(
+  HostProcesses,
+  Effect.map(ProcessRunner, (processes) => {
+    const procList = (timeoutMs: number) =>
+      Effect.tryPromise({
+        try: readProc,
+        catch: (e) => new CommandFailed({ command: ["read", "/proc"], exitCode: -1, stderrTail: String(e) })
+      }).pipe(
+        // a process stuck in the kernel can block reading its cmdline: never wait past the deadline
+        Effect.timeoutFail({ duration: timeoutMs, onTimeout: () => new CommandTimeout({ command: ["read", "/proc"], timeoutMs }) })
+      )
+    // macOS has no /proc; `ps` joins argv with spaces, enough to match a uuid token
+    const psList = (timeoutMs: number) =>
+      processes.run("ps", ["-axww", "-o", "pid=", "-o", "args="], { timeoutMs }).pipe(
+        Effect.map((r) =>
+          r.stdout.split("\n").flatMap((line) => {
+            const m = /^\s*(\d+)\s+(.*)$/.exec(line)
+            return m ? [{ pid: Number(m[1]), argv: m[2]!.split(/\s+/) }] : []
+          })
+        )
+      )
+    return HostProcesses.of({
+      list: (timeoutMs) => process.platform === "linux" ? procList(timeoutMs) : psList(timeoutMs),
+      kill: (pid) =>
+        Effect.try({
+          try: () => {
+            try {
+              process.kill(pid, "SIGKILL")
+            } catch (e) {
+              if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e
+            }
+          },
+          catch: (e) => new CommandFailed({ command: ["kill", "-KILL", String(pid)], exitCode: 1, stderrTail: String(e) })
+        })
+    })
+  })
+)
+
+/**
+ * A process table for tests: `list` answers from `table` (or hangs when `hang` is set),
+ * `kill` removes the pid and records `["kill", "-KILL", pid]` in `log`.
+ */
+export const HostProcessesFake = (
+  table: Map<number, ReadonlyArray<string>>,
+  log: Ref.Ref<ReadonlyArray<CliCall>>,
+  options: { readonly hang?: boolean } = {}
+) =>
+  Layer.succeed(
+    HostProcesses,
+    HostProcesses.of({
+      list: (timeoutMs) =>
+        (options.hang ? Effect.never : Effect.sync(() => [...table].map(([pid, argv]) => ({ pid, argv })))).pipe(
+          Effect.timeoutFail({ duration: timeoutMs, onTimeout: () => new CommandTimeout({ command: ["read", "/proc"], timeoutMs }) })
+        ),
+      kill: (pid) =>
+        Ref.update(log, (all) => [...all, ["kill", "-KILL", String(pid)]]).pipe(Effect.zipRight(Effect.sync(() => {
+          table.delete(pid)
+        })))
+    })
+  )

@@ -1,0 +1,40 @@
+import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
+import { Context, Effect, Layer } from "effect"
+import { type CliError, type CliRun, processCli } from "./cli.js"
+
+/** vagrant-libvirt's default connection (`qemu_use_session` or `uri` in vm.yaml change it). */
+export const DEFAULT_LIBVIRT_URI = "qemu:///system"
+
+export interface VirshShape {
+  /** `virsh <args>`: the generic entry point the typed helpers below use. */
+  readonly run: CliRun
+  /** `virsh -c <uri> destroy <uuid>`: immediate power-off of the domain (the disk is kept). */
+  readonly destroy: (uri: string, uuid: string, timeoutMs: number) => Effect.Effect<RunResult, CliError>
+  /** `virsh -c <uri> domstate <uuid>`, in vagrant-libvirt's spelling (`shut off` → `shutoff`). */
+  readonly domState: (uri: string, uuid: string, timeoutMs: number) => Effect.Effect<string, CliError>
+}
+
+/** libvirt's CLI, addressed by the domain uuid from the machine's data directory. */
+export class Virsh extends Context.Tag("@vm/vagrant/Virsh")<Virsh, VirshShape>() {}
+
+/** virsh prints `shut off`, `in shutdown`; vagrant-libvirt (fog) names them `shutoff`, `shutting_down`. */
+export const vagrantDomState = (virshState: string): string => {
+  const s = virshState.trim().toLowerCase()
+  return s === "shut off" ? "shutoff" : s === "in shutdown" ? "shutting_down" : s.replace(/\s+/g, "_")
+}
+
+export const makeVirsh = (run: CliRun): VirshShape => ({
+  run,
+  destroy: (uri, uuid, timeoutMs) => run(["-c", uri, "destroy", uuid], { timeoutMs }),
+  domState: (uri, uuid, timeoutMs) =>
+    run(["-c", uri, "domstate", uuid], { timeoutMs }).pipe(Effect.map((r) => vagrantDomState(r.stdout)))
+})
+
+export const VirshLive = Layer.effect(
+  Virsh,
+  Effect.map(ProcessRunner, (processes) =>
+    Virsh.of(makeVirsh(processCli(processes, "virsh", "Debian/Ubuntu: sudo apt-get install libvirt-clients"))))
+)
+
+/** Over a scripted `run` (see `scriptedCli`). */
+export const VirshFake = (run: CliRun) => Layer.succeed(Virsh, Virsh.of(makeVirsh(run)))

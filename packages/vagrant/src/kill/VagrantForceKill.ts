@@ -1,0 +1,160 @@
+import { FileSystem, Path } from "@effect/platform"
+import { KillFailed, ProviderUnsupported, VmNotRunning } from "@vm/core/errors"
+import { ForceKill, KILL_BUDGET_MS, type KillOptions, type KillReport } from "@vm/core/ForceKill"
+import { Progress } from "@vm/core/Progress"
+import { Clock, Effect, Either, Layer, Option } from "effect"
+import { DockerCli } from "../hypervisors/DockerCli.js"
+import { HostProcesses } from "../hypervisors/HostProcesses.js"
+import { HyperV } from "../hypervisors/HyperV.js"
+import { Prlctl } from "../hypervisors/Prlctl.js"
+import { VBoxManage } from "../hypervisors/VBoxManage.js"
+import { DEFAULT_LIBVIRT_URI, Virsh } from "../hypervisors/Virsh.js"
+import { Vmrun } from "../hypervisors/Vmrun.js"
+import { parseStatus } from "../machineReadable.js"
+import { VagrantProjectTag } from "../VagrantProvider.js"
+import { detectMachine } from "./detectMachine.js"
+import { type HardStop, hardStopFor, isOff, isSavedState } from "./hardStops.js"
+import { bounded, describeError, pollOff, type Rung, runLadder } from "./ladder.js"
+import { processKillRung } from "./processKill.js"
+
+/** Budget shares (ms). Healthy `vagrant halt --force` costs ~1.3 s on the docker provider (Ruby start-up). */
+export const KILL_TIMINGS = {
+  initialQueryMs: 700,
+  haltMs: 3000,
+  hypervisorStopMs: 1500,
+  hypervisorReserveMs: 1200,
+  processKillMs: 500,
+  processKillReserveMs: 600
+} as const
+
+/**
+ * `vm kill` on Vagrant: `vagrant halt --force`, then the hypervisor's hard stop by the real id from the
+ * machine's data directory, then the hypervisor's per-VM process; never `vagrant destroy`.
+ */
+export const VagrantForceKillLive = Layer.effect(
+  ForceKill,
+  Effect.gen(function*() {
+    const p = yield* VagrantProjectTag
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const progress = yield* Progress
+    const host = yield* HostProcesses
+    const tools = {
+      docker: yield* DockerCli,
+      vbox: yield* VBoxManage,
+      vmrun: yield* Vmrun,
+      hyperv: yield* HyperV,
+      virsh: yield* Virsh,
+      prlctl: yield* Prlctl,
+      fs
+    }
+    const libvirtUri = p.ctx.config.vagrant.libvirt?.uri ?? DEFAULT_LIBVIRT_URI
+
+    const kill = (instance: string, options: KillOptions = {}) =>
+      Effect.gen(function*() {
+        const startedAt = yield* Clock.currentTimeMillis
+        const deadline = startedAt + (options.budgetMs ?? KILL_BUDGET_MS)
+        const r = yield* p.record(instance)
+        const detected = yield* detectMachine(path.dirname(p.dataDir(r.machine))).pipe(
+          Effect.provideService(FileSystem.FileSystem, fs),
+          Effect.provideService(Path.Path, path)
+        )
+        if (Option.isNone(detected)) return yield* new VmNotRunning({ name: instance, state: "not created" })
+        const { id, provider } = detected.value
+        const hard = hardStopFor(provider, id, tools, { libvirtUri })
+        const warnings: Array<string> = []
+        const finish = (step: KillReport["step"], stepsTried: KillReport["stepsTried"]) =>
+          Effect.map(Clock.currentTimeMillis, (now): KillReport => ({
+            name: instance,
+            provider,
+            machineId: id,
+            step,
+            stepsTried,
+            durationMs: now - startedAt,
+            warnings
+          }))
+
+        // One cheap look first: an off machine needs nothing, a saved one loses its saved memory.
+        let before: string | undefined
+        if (Option.isSome(hard)) {
+          const state = yield* Effect.either(
+            bounded(hard.value.query(KILL_TIMINGS.initialQueryMs), KILL_TIMINGS.initialQueryMs, ["state query"])
+          )
+          if (Either.isRight(state)) {
+            before = state.right
+            if (isOff(provider, before)) return yield* finish("already-off", [])
+            if (isSavedState(provider, before)) {
+              warnings.push(`'${instance}' was ${before}: its saved memory state is discarded (the disk is kept)`)
+            }
+          } else {
+            warnings.push(
+              `could not read the machine's state first (${describeError(state.left)}); ` +
+                "if it was saved or suspended, that saved memory state is discarded"
+            )
+          }
+        }
+
+        yield* p.writeVagrantfile.pipe(Effect.ignore)
+        const rungs = [haltRung(r.machine, provider, hard), ...hypervisorRungs(provider, hard, before)]
+        const result = yield* runLadder(rungs, deadline, (rung) => progress.detail(rung.command))
+        if (result.stoppedBy !== undefined) return yield* finish(result.stoppedBy, result.steps)
+        const tried = result.steps.map((s) => `${s.command}: ${s.outcome}${s.error ? ` (${s.error})` : ""}`)
+        if (Option.isNone(hard)) {
+          return yield* new ProviderUnsupported({
+            provider,
+            capability: "force kill",
+            hint: `tried ${tried.join("; ")}; no hard stop is known for this provider. ` +
+              `Stop it with the provider's own tools, or \`vm destroy --force ${instance}\` to remove the machine`
+          })
+        }
+        return yield* new KillFailed({ name: instance, provider, tried })
+      }).pipe((effect) => progress.phase(`Killing ${instance}`, effect))
+
+    /** Rung 1: Vagrant's own forced halt; it blocks on (or is refused by) the machine lock of a busy Vagrant. */
+    const haltRung = (machine: string, provider: string, hard: Option.Option<HardStop>): Rung => ({
+      step: "vagrant-halt",
+      command: `vagrant halt --force ${machine}`,
+      capMs: KILL_TIMINGS.haltMs,
+      reserveMs: 0,
+      // without a hypervisor query only `vagrant status` (a Ruby start-up) can tell: give it the rest
+      ...(Option.isNone(hard) ? { verifyCapMs: KILL_BUDGET_MS } : {}),
+      run: (timeoutMs) => p.vagrant(["halt", "--force", machine], timeoutMs),
+      verify: (windowMs) =>
+        Option.isSome(hard)
+          ? pollOff(hard.value.query, (raw) => isOff(provider, raw), windowMs)
+          : pollOff(
+            (timeoutMs) =>
+              p.vagrant(["status", machine, "--machine-readable"], timeoutMs).pipe(
+                Effect.flatMap(parseStatus),
+                Effect.map((rows) => rows.find((row) => row.machine === machine)?.state ?? "unknown")
+              ),
+            (raw) => isOff(provider, raw),
+            windowMs
+          )
+    })
+
+    /** Rungs 2 and 3: the hypervisor's hard stop, then its per-VM process. */
+    const hypervisorRungs = (
+      provider: string,
+      hard: Option.Option<HardStop>,
+      before: string | undefined
+    ): ReadonlyArray<Rung> => {
+      if (Option.isNone(hard)) return []
+      const stop = hard.value
+      const process = stop.process
+      const hypervisor: Rung = {
+        step: "hypervisor-stop",
+        command: stop.command(before),
+        capMs: KILL_TIMINGS.hypervisorStopMs,
+        reserveMs: KILL_TIMINGS.hypervisorReserveMs,
+        run: (timeoutMs) => stop.stop(timeoutMs, before),
+        verify: (windowMs) => pollOff(stop.query, (raw) => isOff(provider, raw), windowMs)
+      }
+      return process === undefined
+        ? [hypervisor]
+        : [hypervisor, processKillRung(host, process, KILL_TIMINGS.processKillMs, KILL_TIMINGS.processKillReserveMs)]
+    }
+
+    return ForceKill.of({ kill })
+  })
+)

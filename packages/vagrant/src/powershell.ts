@@ -1,0 +1,25 @@
+import { InvalidInput } from "@vm/core/errors"
+import { Effect } from "effect"
+
+/**
+ * PowerShell treats these as single quotes too (its tokenizer's IsSingleQuote); a single-quoted
+ * literal ends at any of them unless it is doubled.
+ */
+const SINGLE_QUOTES = /['\u2018\u2019\u201a\u201b]/g
+
+/**
+ * THE way a value enters a PowerShell script: a single-quoted literal (no `$` expansion, no
+ * sub-expressions, no escapes), every quote character doubled. NUL cannot cross a command line.
+ */
+export const powershellString = (value: string): string => {
+  if (value.includes("\0")) throw new Error("powershellString: NUL byte in value")
+  return `'${value.replace(SINGLE_QUOTES, (q) => q + q)}'`
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Hyper-V VM ids are GUIDs; anything else (a corrupt id file) is refused before it reaches a script. */
+export const validGuid = (what: string, value: string): Effect.Effect<string, InvalidInput> =>
+  GUID.test(value)
+    ? Effect.succeed(value.toLowerCase())
+    : Effect.fail(new InvalidInput({ what, reason: `'${value}' is not a GUID` }))

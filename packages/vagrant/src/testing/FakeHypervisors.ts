@@ -1,0 +1,57 @@
+import { Effect, Layer, Ref } from "effect"
+import { type CliAnswer, type CliCall, notScripted, scriptedCli } from "../hypervisors/cli.js"
+import { DockerCli } from "../hypervisors/DockerCli.js"
+import { HostProcessesFake } from "../hypervisors/HostProcesses.js"
+import { HyperVFake } from "../hypervisors/HyperV.js"
+import { PrlctlFake } from "../hypervisors/Prlctl.js"
+import { VBoxManageFake } from "../hypervisors/VBoxManage.js"
+import { VirshFake } from "../hypervisors/Virsh.js"
+import { VmrunFake } from "../hypervisors/Vmrun.js"
+
+/** How each fake CLI answers; a tool without an answer dies on its first call (an unexpected command). */
+export interface HypervisorScript {
+  readonly docker?: CliAnswer
+  readonly vboxmanage?: CliAnswer
+  readonly vmrun?: CliAnswer
+  /** The PowerShell executable behind the Hyper-V service. */
+  readonly powershell?: CliAnswer
+  readonly virsh?: CliAnswer
+  readonly prlctl?: CliAnswer
+  /** The host process table (pid → argv) the process killer sees. */
+  readonly processes?: Map<number, ReadonlyArray<string>>
+  /** Reading the process table hangs. */
+  readonly processListHangs?: boolean
+}
+
+const unscripted: CliAnswer = () => notScripted
+
+/**
+ * Fake layers for every hypervisor CLI plus the host process table, sharing one ordered log of
+ * exact argv (`["docker", "kill", id]`, `["kill", "-KILL", pid]`, …) so tests can assert the sequence.
+ * Pass `log` to share it with other fakes (a scripted Vagrant).
+ */
+export const makeFakeHypervisors = (script: HypervisorScript, log?: Ref.Ref<ReadonlyArray<CliCall>>) =>
+  Effect.gen(function*() {
+    const calls = log ?? (yield* Ref.make<ReadonlyArray<CliCall>>([]))
+    const cli = (tool: string, answer: CliAnswer | undefined) => scriptedCli(tool, answer ?? unscripted, calls)
+    const docker = cli("docker", script.docker)
+    const layer = Layer.mergeAll(
+      Layer.succeed(
+        DockerCli,
+        DockerCli.of({
+          run: (args, options) =>
+            docker(args, {
+              timeoutMs: options.timeoutMs === "none" ? 24 * 3600_000 : options.timeoutMs,
+              ...(options.check === undefined ? {} : { check: options.check })
+            })
+        })
+      ),
+      VBoxManageFake(cli("VBoxManage", script.vboxmanage)),
+      VmrunFake(cli("vmrun", script.vmrun)),
+      HyperVFake(cli("powershell.exe", script.powershell)),
+      VirshFake(cli("virsh", script.virsh)),
+      PrlctlFake(cli("prlctl", script.prlctl)),
+      HostProcessesFake(script.processes ?? new Map(), calls, { hang: script.processListHangs ?? false })
+    )
+    return { layer, calls: Ref.get(calls), log: calls }
+  })
