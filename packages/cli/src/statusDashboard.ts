@@ -62,7 +62,21 @@ const ago = (iso: string, now: number) => formatUptime(Math.max(0, (now - Date.p
  * The human `vm status` dashboard. Pure: colours and the clock come from the caller.
  * Lines are `label  value`; `notices` (from any capability) are shown as `!` hints.
  */
-export const renderDashboard = (report: StatusReport, options: { readonly color: boolean; readonly now?: number }): string => {
+export interface DashboardCommands {
+  readonly connect: string
+  readonly start: string
+  readonly restart: string
+}
+
+export const renderDashboard = (
+  report: StatusReport,
+  options: { readonly color: boolean; readonly now?: number; readonly commands?: DashboardCommands }
+): string => {
+  const commands = options.commands ?? {
+    connect: `vm ssh ${report.name}`,
+    start: `vm start ${report.name}`,
+    restart: `vm restart ${report.name}`
+  }
   const c: Colors = options.color ? PAINTS : { green: plain, yellow: plain, red: plain, dim: plain, bold: plain }
   const now = options.now ?? Date.now()
   const lines: Array<string> = []
@@ -94,10 +108,10 @@ export const renderDashboard = (report: StatusReport, options: { readonly color:
   for (const n of report.notices) lines.push(`  ${c.yellow("!")} ${c.yellow(n)}`)
   lines.push(
     report.isRunning
-      ? `  ${c.dim("connect:")} vm ssh ${report.name}`
+      ? `  ${c.dim("connect:")} ${commands.connect}`
       : report.state === "missing" || report.state === "stopped"
-      ? `  ${c.dim("start:")} vm start ${report.name}`
-      : `  ${c.dim("try:")} vm restart ${report.name}`
+      ? `  ${c.dim("start:")} ${commands.start}`
+      : `  ${c.dim("try:")} ${commands.restart}`
   )
   return lines.join("\n")
 }

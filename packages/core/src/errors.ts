@@ -157,6 +157,20 @@ export class KillFailed extends Schema.TaggedError<KillFailed>()("KillFailed", {
   }
 }
 
+export class TempVmNotFound extends Schema.TaggedError<TempVmNotFound>()("TempVmNotFound", {
+  /** What the user asked for; "" when no name was given. */
+  query: Schema.String,
+  known: Schema.Array(Schema.String)
+}) {
+  override get message() {
+    if (this.query === "" && this.known.length > 1) {
+      return `several temp VMs exist (${this.known.join(", ")}); pick one with --name`
+    }
+    const known = this.known.length === 0 ? "none exist; create one with `vm temp create`" : `temp VMs: ${this.known.join(", ")}`
+    return this.query === "" ? `no temp VM exists (create one with \`vm temp create\`)` : `no temp VM named '${this.query}' (${known})`
+  }
+}
+
 /** Every domain error a `vm` operation can fail with. */
 export type VmError =
   | ConfigNotFound
@@ -175,3 +189,4 @@ export type VmError =
   | StateFileError
   | Cancelled
   | KillFailed
+  | TempVmNotFound

@@ -21,10 +21,16 @@ export const configDrift = (info: MachineInfo) =>
     } satisfies DriftReport
   })
 
-/** The one status line telling the user to apply a changed config, if it changed. */
-export const driftHint = (info: MachineInfo, report: DriftReport): string | undefined => {
+/** The one status line telling the user to apply a changed config, if it changed (`commands`: e.g. for temp VMs). */
+export const driftHint = (
+  info: MachineInfo,
+  report: DriftReport,
+  commands?: { readonly restart: string; readonly start: string }
+): string | undefined => {
   if (report.drift === null) return undefined
   const name = info.name === DEFAULT_INSTANCE ? "" : ` ${info.name}`
-  const how = info.state === "running" ? `run \`vm restart${name}\` to apply` : `\`vm start${name}\` applies it`
+  const restart = commands?.restart ?? `vm restart${name}`
+  const start = commands?.start ?? `vm start${name}`
+  const how = info.state === "running" ? `run \`${restart}\` to apply` : `\`${start}\` applies it`
   return `config changed since last start — ${how} (${report.drift.reasons.join("; ")})`
 }

@@ -1,21 +1,44 @@
-import { ParseFailed } from "@vm/core/errors"
+import { CommandFailed, ParseFailed } from "@vm/core/errors"
 import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Ref } from "effect"
+import { onPath } from "../VagrantProvider.js"
 import { type CliError, type CliRun, processCli } from "./cli.js"
+
+export interface SharedFolderInfo {
+  readonly name: string
+  readonly hostPath: string
+  /** Added with --transient (gone when the VM powers off). */
+  readonly transient: boolean
+}
+
+export interface SharedFolderSpec {
+  readonly name: string
+  readonly hostPath: string
+  readonly readonly: boolean
+}
 
 export interface VBoxManageShape {
   /** `VBoxManage <args>`: the generic entry point the typed helpers below use. */
   readonly run: CliRun
+  /** Is VBoxManage installed? */
+  readonly available: Effect.Effect<boolean>
   /** `VMState` from `showvminfo <uuid> --machinereadable` (running, poweroff, saved, aborted, …). */
   readonly vmState: (uuid: string, timeoutMs: number) => Effect.Effect<string, CliError | ParseFailed>
   /** `controlvm <uuid> poweroff`: pulls the plug of a running or paused VM. */
   readonly powerOff: (uuid: string, timeoutMs: number) => Effect.Effect<RunResult, CliError>
   /** `discardstate <uuid>`: drops a saved VM's RAM image (a saved VM cannot be powered off). */
   readonly discardState: (uuid: string, timeoutMs: number) => Effect.Effect<RunResult, CliError>
+  /** Shares a host directory with a running VM until it powers off (`--readonly` is enforced by the host). */
+  readonly addTransientShare: (uuid: string, share: SharedFolderSpec) => Effect.Effect<void, CliError>
+  readonly removeTransientShare: (uuid: string, name: string) => Effect.Effect<void, CliError>
+  /** Permanent and transient shared folders of a VM. */
+  readonly sharedFolders: (uuid: string) => Effect.Effect<ReadonlyArray<SharedFolderInfo>, CliError | ParseFailed>
 }
 
 /** VirtualBox's CLI, addressed by the VM uuid from the machine's data directory. */
 export class VBoxManage extends Context.Tag("@vm/vagrant/VBoxManage")<VBoxManage, VBoxManageShape>() {}
+
+const SHARE_TIMEOUT_MS = 30_000
 
 /** `VMState="running"` → `running`. */
 export const parseVmState = (stdout: string): Effect.Effect<string, ParseFailed> => {
@@ -25,19 +48,115 @@ export const parseVmState = (stdout: string): Effect.Effect<string, ParseFailed>
     : Effect.fail(new ParseFailed({ what: "VBoxManage showvminfo output", input: stdout, reason: "no VMState line" }))
 }
 
-export const makeVBoxManage = (run: CliRun): VBoxManageShape => ({
+/** VBoxManage's machine-readable strings escape `\` and `"` with a backslash. */
+const unquote = (value: string) => value.replace(/\\(["\\])/g, "$1").replace(/\\n/g, "\n")
+
+/** Shared folders from `showvminfo --machinereadable`. */
+export const parseSharedFolders = (text: string): ReadonlyArray<SharedFolderInfo> => {
+  const slots = new Map<string, { name?: string; hostPath?: string; transient: boolean }>()
+  for (const line of text.split("\n")) {
+    const m = /^SharedFolder(Name|Path)(Machine|Transient)Mapping(\d+)="(.*)"\s*$/.exec(line)
+    if (!m) continue
+    const key = `${m[2]}${m[3]}`
+    const slot = slots.get(key) ?? { transient: m[2] === "Transient" }
+    if (m[1] === "Name") slot.name = unquote(m[4]!)
+    else slot.hostPath = unquote(m[4]!)
+    slots.set(key, slot)
+  }
+  return [...slots.values()].flatMap((s) =>
+    s.name === undefined ? [] : [{ name: s.name, hostPath: s.hostPath ?? "", transient: s.transient }]
+  )
+}
+
+/** The typed helpers over any `run` (live or fake), so both issue exactly the same argv. */
+export const makeVBoxManage = (run: CliRun, available: Effect.Effect<boolean> = Effect.succeed(true)): VBoxManageShape => ({
   run,
+  available,
   vmState: (uuid, timeoutMs) =>
     run(["showvminfo", uuid, "--machinereadable"], { timeoutMs }).pipe(Effect.flatMap((r) => parseVmState(r.stdout))),
   powerOff: (uuid, timeoutMs) => run(["controlvm", uuid, "poweroff"], { timeoutMs }),
-  discardState: (uuid, timeoutMs) => run(["discardstate", uuid], { timeoutMs })
+  discardState: (uuid, timeoutMs) => run(["discardstate", uuid], { timeoutMs }),
+  addTransientShare: (uuid, share) =>
+    run([
+      "sharedfolder",
+      "add",
+      uuid,
+      "--name",
+      share.name,
+      "--hostpath",
+      share.hostPath,
+      "--transient",
+      ...(share.readonly ? ["--readonly"] : [])
+    ], { timeoutMs: SHARE_TIMEOUT_MS }).pipe(Effect.asVoid),
+  removeTransientShare: (uuid, name) =>
+    run(["sharedfolder", "remove", uuid, "--name", name, "--transient"], { timeoutMs: SHARE_TIMEOUT_MS }).pipe(
+      Effect.asVoid
+    ),
+  sharedFolders: (uuid) =>
+    run(["showvminfo", uuid, "--machinereadable"], { timeoutMs: SHARE_TIMEOUT_MS }).pipe(
+      Effect.flatMap((r) =>
+        r.stdout.includes("=")
+          ? Effect.succeed(parseSharedFolders(r.stdout))
+          : Effect.fail(new ParseFailed({ what: "VBoxManage showvminfo output", input: r.stdout, reason: "no key=value lines" }))
+      )
+    )
 })
 
 export const VBoxManageLive = Layer.effect(
   VBoxManage,
   Effect.map(ProcessRunner, (processes) =>
-    VBoxManage.of(makeVBoxManage(processCli(processes, "VBoxManage", "install VirtualBox from https://www.virtualbox.org"))))
+    VBoxManage.of(
+      makeVBoxManage(
+        processCli(processes, "VBoxManage", "install VirtualBox from https://www.virtualbox.org"),
+        Effect.sync(() => onPath("VBoxManage"))
+      )
+    ))
 )
 
 /** Over a scripted `run` (see `scriptedCli`). */
 export const VBoxManageFake = (run: CliRun) => Layer.succeed(VBoxManage, VBoxManage.of(makeVBoxManage(run)))
+
+/**
+ * A simulated VirtualBox for unit tests: keeps each VM's shared folders, answers showvminfo,
+ * fails like VBoxManage on a duplicate or missing share, and records every argv (without the tool).
+ */
+export const makeVBoxManageFake = Effect.gen(function*() {
+  const calls = yield* Ref.make<ReadonlyArray<ReadonlyArray<string>>>([])
+  const shares = new Map<string, Array<SharedFolderInfo>>()
+  const ok = (stdout = ""): RunResult => ({ exitCode: 0, stdout, stderr: "", durationMs: 1 })
+  const failed = (args: ReadonlyArray<string>, message: string) =>
+    Effect.fail(new CommandFailed({ command: ["VBoxManage", ...args], exitCode: 1, stderrTail: `VBoxManage: error: ${message}` }))
+  const run: CliRun = (args) =>
+    Effect.gen(function*() {
+      yield* Ref.update(calls, (all) => [...all, [...args]])
+      const [verb, sub, uuid] = args
+      const flag = (name: string) => args[args.indexOf(name) + 1]!
+      if (verb === "showvminfo") {
+        const lines = (shares.get(sub!) ?? []).map((s, i) => {
+          const kind = s.transient ? "Transient" : "Machine"
+          return `SharedFolderName${kind}Mapping${i + 1}="${s.name}"\nSharedFolderPath${kind}Mapping${i + 1}="${s.hostPath}"`
+        })
+        return ok([`name="fake"`, `UUID="${sub}"`, `VMState="running"`, ...lines].join("\n") + "\n")
+      }
+      if (verb === "sharedfolder" && sub === "add") {
+        const list = shares.get(uuid!) ?? []
+        if (list.some((s) => s.name === flag("--name"))) return yield* failed(args, "shared folder already exists")
+        shares.set(uuid!, [...list, { name: flag("--name"), hostPath: flag("--hostpath"), transient: args.includes("--transient") }])
+        return ok()
+      }
+      if (verb === "sharedfolder" && sub === "remove") {
+        const list = shares.get(uuid!) ?? []
+        const transient = args.includes("--transient")
+        const index = list.findIndex((s) => s.name === flag("--name") && s.transient === transient)
+        if (index < 0) return yield* failed(args, "no such shared folder")
+        shares.set(uuid!, list.filter((_, i) => i !== index))
+        return ok()
+      }
+      return yield* Effect.dieMessage(`fake VBoxManage: unsupported ${args.join(" ")}`)
+    })
+  return {
+    calls: Ref.get(calls),
+    shares,
+    layer: Layer.succeed(VBoxManage, VBoxManage.of(makeVBoxManage(run)))
+  }
+})

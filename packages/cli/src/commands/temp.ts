@@ -1,0 +1,261 @@
+import { Args, Command, Options, Prompt } from "@effect/cli"
+import { VagrantProviderName } from "@vm/core/config/schema"
+import { Lifecycle } from "@vm/core/Lifecycle"
+import type { Mount, TempVmRecord } from "@vm/core/temp/TempVmRecord"
+import { sameMounts } from "@vm/core/temp/TempVmRecord"
+import { TempVms } from "@vm/core/TempVms"
+import { runDetached } from "@vm/vagrant/temp/TempVmsLive"
+import { Console, Effect, Option } from "effect"
+import { GuestExit } from "../GuestExit.js"
+import { withTemp, withTempVm } from "../tempProject.js"
+import { describe } from "./lifecycle.js"
+import { jsonOption } from "./query.js"
+import { printStatus, statusReport } from "./statusReport.js"
+
+const nameOption = Options.text("name").pipe(
+  Options.withAlias("n"),
+  Options.withDescription("Temp VM name or a unique prefix (default: the only temp VM)"),
+  Options.optional
+)
+
+const mountLine = (m: Mount) => `  ${m.source} -> ${m.target} (${m.readonly ? "ro" : "rw"})`
+const pendingMounts = (r: TempVmRecord) => r.appliedMounts === null || !sameMounts(r.appliedMounts, r.mounts)
+const printMounts = (record: TempVmRecord) =>
+  Effect.gen(function*() {
+    if (record.mounts.length === 0) yield* Console.log("  (no mounts)")
+    for (const m of record.mounts) yield* Console.log(mountLine(m))
+    if (pendingMounts(record)) {
+      yield* Console.log(`  (not applied yet: run \`vm temp start --name ${record.name}\`)`)
+    }
+  })
+
+/** An interactive shell in the temp VM; its exit code becomes vm's. */
+const shell = (name: Option.Option<string>) =>
+  withTempVm(name, (resolved) =>
+    Effect.gen(function*() {
+      const code = yield* (yield* Lifecycle).ssh(resolved, {})
+      if (code !== 0) return yield* new GuestExit({ code })
+    }))
+
+/** Ask on a terminal; without one reuse only when `--yes` says so. */
+const shouldReuse = (warm: TempVmRecord, yes: boolean) =>
+  yes
+    ? Effect.succeed(true)
+    : process.stdin.isTTY === true && process.stdout.isTTY === true
+    ? Prompt.confirm({
+      message: `Temp VM '${warm.name}' (${warm.provider}) is running: reuse it with these mounts instead of creating a new one?`,
+      initial: true
+    })
+    : Effect.succeed(false)
+
+export const create = Command.make(
+  "create",
+  {
+    mounts: Args.text({ name: "MOUNT" }).pipe(
+      Args.withDescription("SOURCE[:TARGET][:ro|rw]; TARGET defaults to /workspace/<basename>, mode to rw"),
+      Args.repeated
+    ),
+    name: Options.text("name").pipe(Options.withAlias("n"), Options.withDescription("Name (default: generated)"), Options.optional),
+    provider: Options.choice("provider", VagrantProviderName.literals).pipe(
+      Options.withDescription("Vagrant provider (default: defaults.provider in ~/.vm/config.yaml, else auto-detected)"),
+      Options.optional
+    ),
+    autoDestroy: Options.boolean("auto-destroy").pipe(Options.withDescription("Open a shell; destroy the VM when it exits")),
+    yes: Options.boolean("yes").pipe(
+      Options.withAlias("y"),
+      Options.withDescription("Reuse a running temp VM of the same provider without asking")
+    ),
+    fresh: Options.boolean("fresh").pipe(Options.withDescription("Always create a new VM (never reuse)")),
+    json: jsonOption
+  },
+  (options) =>
+    Effect.gen(function*() {
+      const record = yield* withTemp(Effect.gen(function*() {
+        const temp = yield* TempVms
+        const provider = temp.providerFor(Option.getOrUndefined(options.provider))
+        const common = { mounts: options.mounts, cwd: process.cwd(), autoDestroy: options.autoDestroy }
+        // looking for a warm VM costs a status query: only when its answer can be used
+        const canReuse = Option.isNone(options.name) && !options.fresh && (options.yes || process.stdin.isTTY === true)
+        if (canReuse) {
+          const warm = yield* temp.findWarm(provider)
+          if (Option.isSome(warm) && (yield* shouldReuse(warm.value, options.yes))) {
+            return { record: yield* temp.reuse(warm.value.name, common), reused: true }
+          }
+        }
+        const created = yield* temp.create({ ...common, name: Option.getOrUndefined(options.name), provider })
+        return { record: created, reused: false }
+      }))
+      if (options.json) yield* Console.log(JSON.stringify({ ...record.record, reused: record.reused }, null, 2))
+      else {
+        yield* Console.log(`${record.record.name}: running [${record.record.provider}]${record.reused ? " (reused)" : ""}`)
+        yield* printMounts(record.record)
+      }
+      if (!options.autoDestroy) {
+        if (!options.json) yield* Console.log(`connect: vm temp ssh --name ${record.record.name}`)
+        return
+      }
+      const destroy = withTemp(Effect.flatMap(TempVms, (t) => t.destroy(record.record.name))).pipe(
+        Effect.zipRight(Console.error(`${record.record.name}: destroyed`))
+      )
+      // Ctrl-C or a failing shell destroys too
+      yield* shell(Option.some(record.record.name)).pipe(Effect.ensuring(runDetached(destroy).pipe(Effect.ignore)))
+    })
+).pipe(Command.withDescription("Create a throw-away VM with host directories mounted"))
+
+export const mount = Command.make(
+  "mount",
+  {
+    paths: Args.text({ name: "PATH" }).pipe(Args.withDescription("SOURCE[:TARGET][:ro|rw]"), Args.atLeast(1)),
+    name: nameOption
+  },
+  ({ name, paths }) =>
+    withTemp(Effect.gen(function*() {
+      const temp = yield* TempVms
+      const resolved = yield* temp.resolve(Option.getOrUndefined(name))
+      const record = yield* temp.mount(resolved, paths, process.cwd())
+      yield* Console.log(`${record.name}: mounts`)
+      yield* printMounts(record)
+    }))
+).pipe(Command.withDescription("Mount host directories into a temp VM (applied before returning)"))
+
+export const unmount = Command.make(
+  "unmount",
+  {
+    paths: Args.text({ name: "PATH" }).pipe(Args.withDescription("Host directory or guest path"), Args.repeated),
+    all: Options.boolean("all").pipe(Options.withDescription("Unmount everything")),
+    name: nameOption
+  },
+  ({ all, name, paths }) =>
+    withTemp(Effect.gen(function*() {
+      const temp = yield* TempVms
+      const resolved = yield* temp.resolve(Option.getOrUndefined(name))
+      const record = yield* temp.unmount(resolved, { paths, all }, process.cwd())
+      yield* Console.log(`${record.name}: mounts`)
+      yield* printMounts(record)
+    }))
+).pipe(Command.withDescription("Unmount directories from a temp VM"))
+
+export const mounts = Command.make("mounts", { name: nameOption, json: jsonOption }, ({ json, name }) =>
+  withTemp(Effect.gen(function*() {
+    const temp = yield* TempVms
+    const record = yield* temp.get(yield* temp.resolve(Option.getOrUndefined(name)))
+    if (json) return yield* Console.log(JSON.stringify(record.mounts, null, 2))
+    yield* Console.log(`${record.name}: mounts`)
+    yield* printMounts(record)
+  }))).pipe(Command.withDescription("List a temp VM's mounts"))
+
+const pad = (s: string, n: number) => s.padEnd(n)
+
+export const list = Command.make("list", { json: jsonOption }, ({ json }) =>
+  withTemp(Effect.gen(function*() {
+    const vms = yield* (yield* TempVms).list
+    if (json) {
+      const rows = vms.map(({ dir, machine, record }) => ({
+        name: record.name,
+        provider: record.provider,
+        state: machine.state,
+        rawState: machine.rawState,
+        id: machine.id,
+        createdAt: record.createdAt,
+        projectDir: record.projectDir,
+        autoDestroy: record.autoDestroy,
+        mounts: record.mounts,
+        pendingMounts: pendingMounts(record),
+        dir
+      }))
+      return yield* Console.log(JSON.stringify(rows, null, 2))
+    }
+    if (vms.length === 0) return yield* Console.log("no temp VMs (create one with `vm temp create [DIR...]`)")
+    yield* Console.log(`${pad("NAME", 24)}${pad("STATE", 14)}${pad("PROVIDER", 16)}${pad("MOUNTS", 8)}CREATED`)
+    for (const { machine, record } of vms) {
+      yield* Console.log(
+        `${pad(record.name, 24)}${pad(machine.state, 14)}${pad(record.provider, 16)}${
+          pad(String(record.mounts.length), 8)
+        }${record.createdAt.replace("T", " ").slice(0, 19)}`
+      )
+    }
+  }))).pipe(Command.withDescription("List temp VMs"))
+
+export const ssh = Command.make("ssh", { name: nameOption }, ({ name }) => shell(name)).pipe(
+  Command.withDescription("Open a shell in a temp VM")
+)
+
+export const exec = Command.make(
+  "exec",
+  { name: nameOption, command: Args.text({ name: "command" }).pipe(Args.repeated) },
+  ({ command, name }) =>
+    withTempVm(name, (resolved) =>
+      Effect.gen(function*() {
+        const result = yield* (yield* Lifecycle).exec(resolved, command, { output: "inherit" })
+        if (result.exitCode !== 0) return yield* new GuestExit({ code: result.exitCode })
+      }))
+).pipe(Command.withDescription("Run a command in a temp VM: vm temp exec [--name N] -- CMD ARGS..."))
+
+export const status = Command.make("status", {
+  name: nameOption,
+  json: jsonOption,
+  fresh: Options.boolean("fresh").pipe(Options.withDescription("Collect live values (skip the few-second report cache)"))
+}, ({ fresh, json, name }) =>
+  withTempVm(name, (resolved) =>
+    Effect.gen(function*() {
+      const commands = {
+        connect: `vm temp ssh --name ${resolved}`,
+        start: `vm temp start --name ${resolved}`,
+        restart: `vm temp restart --name ${resolved}`
+      }
+      const report = yield* statusReport(resolved, { fresh, commands })
+      const record = yield* (yield* TempVms).get(resolved)
+      if (json) {
+        const temp = {
+          mounts: record.mounts,
+          pendingMounts: pendingMounts(record),
+          createdAt: record.createdAt,
+          projectDir: record.projectDir,
+          autoDestroy: record.autoDestroy
+        }
+        return yield* Console.log(JSON.stringify({ ...report, temp }, null, 2))
+      }
+      yield* printStatus(report, commands)
+      yield* Console.log("  mounts:")
+      yield* printMounts(record)
+    }))).pipe(Command.withDescription("Show a temp VM's status and mounts"))
+
+const lifecycle = (verb: "start" | "stop" | "restart", description: string) =>
+  Command.make(verb, { name: nameOption }, ({ name }) =>
+    withTemp(Effect.gen(function*() {
+      const temp = yield* TempVms
+      const info = yield* temp[verb](yield* temp.resolve(Option.getOrUndefined(name)))
+      yield* Console.log(describe(info))
+    }))).pipe(Command.withDescription(description))
+
+export const destroy = Command.make(
+  "destroy",
+  { name: nameOption, all: Options.boolean("all").pipe(Options.withDescription("Destroy every temp VM")) },
+  ({ all, name }) =>
+    withTemp(Effect.gen(function*() {
+      const temp = yield* TempVms
+      const targets = all ? yield* temp.names : [yield* temp.resolve(Option.getOrUndefined(name))]
+      for (const target of targets) {
+        yield* temp.destroy(target)
+        yield* Console.log(`${target}: destroyed`)
+      }
+    }))
+).pipe(Command.withDescription("Destroy a temp VM with its directory and state (no confirmation: it is throw-away)"))
+
+export const temp = Command.make("temp").pipe(
+  Command.withDescription("Throw-away VMs with host directories mounted"),
+  Command.withSubcommands([
+    create,
+    mount,
+    unmount,
+    mounts,
+    list,
+    ssh,
+    exec,
+    status,
+    lifecycle("start", "Start a temp VM (applies pending mounts)"),
+    lifecycle("stop", "Stop a temp VM"),
+    lifecycle("restart", "Restart a temp VM"),
+    destroy
+  ])
+)

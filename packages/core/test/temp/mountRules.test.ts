@@ -1,0 +1,86 @@
+import { describe, expect, it } from "@effect/vitest"
+import { defaultTarget, hostSourceProblem, normalizeGuestTarget, providerPathProblem } from "../../src/temp/mountRules.js"
+
+const HOME = "/home/me"
+
+describe("hostSourceProblem", () => {
+  it.each([
+    "/", "/etc", "/etc/ssh", "/usr", "/usr/local/src", "/bin", "/sbin", "/lib", "/lib64", "/boot", "/proc", "/proc/1",
+    "/sys", "/dev", "/run", "/var", "/var/lib", "/var/lib/docker", "/var/log", "/home", "/root", "/tmp", "/opt",
+    "/System/Library", "/private/etc", HOME, `${HOME}/.ssh`, `${HOME}/.vm`, `${HOME}/.vm/temp/x/workspace`, `${HOME}/.gnupg`
+  ])("refuses %s", (path) => {
+    expect(hostSourceProblem(path, HOME)).toEqual(expect.any(String))
+  })
+
+  it.each([
+    `${HOME}/src`, `${HOME}/.vmrc-dir`, `${HOME}/projects/.ssh-notes`, "/var/www", "/var/www/site", "/tmp/x", "/opt/app",
+    "/srv/data", "/home/other/project", "/etcetera", "/usr2", "/private/tmp/x", "/Users/me/code"
+  ])("accepts %s", (path) => {
+    expect(hostSourceProblem(path, HOME)).toBeUndefined()
+  })
+
+  it("names the reason", () => {
+    expect(hostSourceProblem("/", HOME)).toBe("is the root of the file system")
+    expect(hostSourceProblem("/etc/x", HOME)).toContain("system directory (/etc)")
+    expect(hostSourceProblem(HOME, HOME)).toContain("home directory")
+    expect(hostSourceProblem(`${HOME}/.ssh/keys`, HOME)).toContain("~/.ssh")
+  })
+})
+
+describe("normalizeGuestTarget", () => {
+  it.each([
+    ["/workspace/src", "/workspace/src"],
+    ["/workspace/src/", "/workspace/src"],
+    ["//opt//app", "/opt/app"],
+    ["/workspace", "/workspace"],
+    ["/home/vagrant/code", "/home/vagrant/code"],
+    ["/data/it's a \"dir\"", "/data/it's a \"dir\""],
+    ["/srv/a:b", "/srv/a:b"]
+  ])("%s -> %s", (given, expected) => {
+    expect(normalizeGuestTarget(given, "vagrant")).toEqual({ ok: true, target: expected })
+  })
+
+  it.each([
+    ["relative", "absolute"],
+    ["./x", "absolute"],
+    ["/", "hide"],
+    ["/home", "hide"],
+    ["/home/vagrant", "hide"],
+    ["/home/vagrant/", "hide"],
+    ["/root", "hide"],
+    ["/tmp", "hide"],
+    ["/etc", "/etc"],
+    ["/usr/local/app", "/usr"],
+    ["/var/www", "/var"],
+    ["/home/vagrant/.ssh", ".ssh"],
+    ["/workspace/../etc", "'..'"],
+    ["/workspace/./x", "'.'"],
+    ["/work\nspace", "control"]
+  ])("refuses %j", (given, message) => {
+    const result = normalizeGuestTarget(given, "vagrant")
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.reason).toContain(message)
+  })
+
+  it("protects the configured guest user's home", () => {
+    expect(normalizeGuestTarget("/home/dev", "dev").ok).toBe(false)
+    expect(normalizeGuestTarget("/home/dev", "vagrant").ok).toBe(true)
+  })
+})
+
+describe("providerPathProblem", () => {
+  it("docker cannot carry ':' in a path", () => {
+    expect(providerPathProblem("docker", "/a:b", "/workspace/x")).toContain("':'")
+    expect(providerPathProblem("docker", "/a", "/w:x")).toContain("':'")
+    expect(providerPathProblem("docker", "/a b", "/w x")).toBeUndefined()
+  })
+  it("other providers can", () => {
+    expect(providerPathProblem("virtualbox", "/a:b", "/w:x")).toBeUndefined()
+  })
+})
+
+describe("defaultTarget", () => {
+  it("is /workspace/<basename>", () => {
+    expect(defaultTarget("/home/me/my project")).toBe("/workspace/my project")
+  })
+})
