@@ -180,7 +180,8 @@ describe.runIf(e2e.ok)("vm status (real vagrant, docker provider)", () => {
       await cp(join(REPO_ROOT, "packages/cli/dist"), copy, { recursive: true })
       const r = await sh(process.execPath, [join(copy, "vm.mjs"), "status", "--json", "--fresh"], {
         cwd: sb.project,
-        env: { HOME: sb.home, NO_COLOR: "1", VM_NO_PROGRESS: "1" },
+        // as the sandbox runs vm (the contract below points this process's VAGRANT_HOME elsewhere)
+        env: { HOME: sb.home, VAGRANT_HOME: join(sb.home, ".vagrant.d"), NO_COLOR: "1", VM_NO_PROGRESS: "1" },
         timeoutMs: 120_000
       })
       const report = parseJson<StatusReport>(r)
