@@ -14,6 +14,7 @@ import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { median } from "./bench/lib.mjs"
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 const VM = join(REPO, "packages/cli/bin/vm.mjs")
@@ -112,12 +113,6 @@ const scenarios = {
 const tools = {
   "vm kill": () => vm("kill"),
   "vagrant halt --force": () => run("vagrant", ["halt", "--force", machine()], { env: vagrantEnv })
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(s.length / 2)
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
 const cleanup = async () => {

@@ -18,6 +18,7 @@ export const loadProjectContext = (configPath: Option.Option<string>) =>
       configFile: project.file,
       config: project.config,
       global: global.config,
+      ...(Option.isSome(global.file) ? { globalConfigFile: global.file.value } : {}),
       home
     } satisfies ProjectContextShape
   })

@@ -12,6 +12,8 @@ export interface ProjectContextShape {
   readonly configFile: string
   readonly config: ProjectConfig
   readonly global: GlobalConfig
+  /** Source of `global`, for error messages (default: <home>/.vm/config.yaml). */
+  readonly globalConfigFile?: string
   /** The user's home (for ~/.vm). */
   readonly home: string
   /** Tool-managed mounts (temp VMs), with absolute sources. */

@@ -1,6 +1,7 @@
 export * from "./config/decode.js"
 export * from "./config/load.js"
 export * from "./config/schema.js"
+export * from "./ContextualLifecycle.js"
 export * from "./errors.js"
 export * from "./ForceKill.js"
 export * from "./instances.js"

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { MachinePlan } from "./context/plan.js"
 
 export const InstanceRecord = Schema.Struct({
   machine: Schema.String,
@@ -7,7 +8,9 @@ export const InstanceRecord = Schema.Struct({
   provider: Schema.String,
   createdAt: Schema.String,
   /** sha256 of the Vagrantfile this machine was last booted with. */
-  bootedHash: Schema.optional(Schema.String)
+  bootedHash: Schema.optional(Schema.String),
+  /** What this machine was last booted with: `vm status` reports drift, `vm restart` picks reload or recreate from it. */
+  booted: Schema.optional(MachinePlan)
 })
 export type InstanceRecord = typeof InstanceRecord.Type
 

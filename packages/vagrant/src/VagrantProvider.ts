@@ -1,5 +1,5 @@
 import { FileSystem, Path } from "@effect/platform"
-import type { SyncedFolder, VagrantProviderName } from "@vm/core/config/schema"
+import type { VagrantProviderName } from "@vm/core/config/schema"
 import { InvalidInput, SshFailed, type VmError, VmNotFound, VmNotRunning } from "@vm/core/errors"
 import { validateInstanceName } from "@vm/core/instances"
 import { Lifecycle, type LifecycleShape } from "@vm/core/Lifecycle"
@@ -15,6 +15,9 @@ import { VBoxManage } from "./hypervisors/VBoxManage.js"
 import { machineNameFor } from "./names.js"
 import { PortAllocator } from "./PortAllocator.js"
 import { emptyProjectState, type InstanceRecord, ProjectState, STATE_FILE } from "./ProjectState.js"
+import { applyConfig } from "./context/apply.js"
+import { checkHostFolders, currentPlan, renderChecked } from "./context/renderCheck.js"
+import { projectRenderInput } from "./render/projectInput.js"
 import { renderVagrantfile } from "./render/Vagrantfile.js"
 import { shellJoin, shellQuote } from "./shell.js"
 import { SshClient, type SshTarget } from "./SshClient.js"
@@ -22,8 +25,7 @@ import { makeMachineStates, type MachineStateRow } from "./status/machineStates.
 import { normalizeState } from "./states.js"
 import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "./VagrantRunner.js"
 
-/** Built by scripts/build-image.sh; the docker provider's default "box". */
-export const DEFAULT_DOCKER_IMAGE = "vm-local/debian:bookworm"
+export { DEFAULT_DOCKER_IMAGE } from "./render/projectInput.js"
 /** Guest file the environment provisioner writes; exec and ssh source it. */
 export const GUEST_ENV_FILE = "/etc/profile.d/vm-env.sh"
 
@@ -55,27 +57,9 @@ export const machineInfoOf = (instance: string, row: MachineStateRow, id: Option
   id: Option.getOrNull(id)
 })
 
-const hostnameFor = (ctx: ProjectContextShape, instance: string) => {
-  const base = ctx.config.project.name.toLowerCase().replace(/[^a-z0-9-]/g, "-")
-  return instance === "dev" && ctx.config.project.hostname ? ctx.config.project.hostname : `${base}-${instance}`
-}
-
-const expandHome = (ctx: ProjectContextShape, folders: ReadonlyArray<SyncedFolder>) =>
-  folders.map((f) => f.source === "~" || f.source.startsWith("~/") ? { ...f, source: ctx.home + f.source.slice(1) } : f)
-
-/** Pure: the Vagrantfile for the project's current instances. */
+/** Pure: the Vagrantfile for the project's current instances (throws on unrenderable input: see renderChecked). */
 export const renderProject = (ctx: ProjectContextShape, provider: VagrantProviderName, state: ProjectState) =>
-  renderVagrantfile({
-    projectRoot: ctx.root,
-    provider,
-    config: { ...ctx.config, synced_folders: expandHome(ctx, ctx.config.synced_folders) },
-    global: { ...ctx.global, synced_folders: expandHome(ctx, ctx.global.synced_folders) },
-    machines: Object.entries(state.instances)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([instance, r]) => ({ instance, machine: r.machine, sshPort: r.sshPort, hostname: hostnameFor(ctx, instance) })),
-    extraSyncedFolders: ctx.extraSyncedFolders ?? [],
-    dockerImageDefault: DEFAULT_DOCKER_IMAGE
-  })
+  renderVagrantfile(projectRenderInput(ctx, provider, state))
 
 export const sha256 = (text: string) => Crypto.createHash("sha256").update(text).digest("hex")
 
@@ -103,6 +87,8 @@ export interface VagrantProject {
   readonly record: (instance: string) => Effect.Effect<InstanceRecord, VmError>
   /** Renders Vagrantfile.vmtool from the current state (written only when it changed); returns its hash. */
   readonly writeVagrantfile: Effect.Effect<string, VmError>
+  /** Fails (naming the key) when the config renders but cannot boot, e.g. a synced folder source is missing. */
+  readonly checkBootable: Effect.Effect<void, VmError>
   readonly dataDir: (machine: string, provider?: string) => string
   /** Provider id from `.vm/vagrant/machines/<m>/<provider>/id`. */
   readonly machineId: (machine: string) => Effect.Effect<Option.Option<string>>
@@ -114,9 +100,18 @@ export interface VagrantProject {
   ) => Effect.Effect<ReadonlyArray<MachineStateRow>, VmError>
   readonly sshTarget: (instance: string) => Effect.Effect<SshTarget, VmError>
   readonly forgetSsh: (instance: string) => Effect.Effect<void>
+  /** Records the file's hash and the machine's plan (what `vm status` compares for drift). */
   readonly markBooted: (instance: string, hash: string) => Effect.Effect<void, VmError>
-  /** Renders the current config and runs `vagrant up` or `reload`; records the booted file's hash. */
-  readonly boot: (instance: string, verb: "up" | "reload", label: string) => Effect.Effect<MachineInfo, VmError>
+  /**
+   * Renders the current config and runs `vagrant up` or `reload` (`provision`: with `--provision`);
+   * records what the machine booted with.
+   */
+  readonly boot: (
+    instance: string,
+    verb: "up" | "reload",
+    label: string,
+    options?: { readonly provision?: boolean }
+  ) => Effect.Effect<MachineInfo, VmError>
   /**
    * Destroys the machine and boots it again from the current config, keeping its instance record
    * (name, ssh port): how the docker provider applies changes `reload` cannot (synced folders, image).
@@ -155,12 +150,14 @@ export const VagrantProjectLive = Layer.effect(
       })
 
     const writeVagrantfile = Effect.gen(function*() {
-      const text = renderProject(ctx, provider, yield* readState)
+      const text = yield* renderChecked(ctx, provider, yield* readState)
       const file = path.join(ctx.root, VAGRANTFILE_NAME)
       const current = yield* fs.readFileString(file).pipe(Effect.option)
       if (Option.getOrUndefined(current) !== text) yield* withPlatform(writeFileAtomic(file, text))
       return sha256(text)
     })
+
+    const checkBootable = withPlatform(checkHostFolders(ctx))
 
     const dataDir = (machine: string, p: string = provider) => path.join(ctx.root, DOTFILE_PATH, "machines", machine, p)
     const machineId = (machine: string) =>
@@ -235,26 +232,43 @@ export const VagrantProjectLive = Layer.effect(
       }).pipe(Effect.ignore)
 
     const markBooted = (instance: string, hash: string) =>
-      updateState((s) => {
-        const r = s.instances[instance]
-        if (!r) return [s, undefined] as const
-        return [{ ...s, instances: { ...s.instances, [instance]: { ...r, bootedHash: hash } } }, undefined] as const
+      Effect.gen(function*() {
+        const booted = yield* currentPlan(ctx, provider, yield* readState, instance)
+        yield* updateState((s) => {
+          const r = s.instances[instance]
+          if (!r) return [s, undefined] as const
+          return [{ ...s, instances: { ...s.instances, [instance]: { ...r, bootedHash: hash, booted } } }, undefined] as const
+        })
       })
 
-    const boot = (instance: string, verb: "up" | "reload", label: string) =>
+    const boot = (instance: string, verb: "up" | "reload", label: string, options?: { readonly provision?: boolean }) =>
       Effect.gen(function*() {
         const r = yield* record(instance)
+        yield* checkBootable
         const hash = yield* writeVagrantfile
         yield* forgetSsh(instance)
-        const args = verb === "up" ? ["up", r.machine, `--provider=${provider}`] : ["reload", r.machine]
+        const args = [
+          ...(verb === "up" ? ["up", r.machine, `--provider=${provider}`] : ["reload", r.machine]),
+          ...(options?.provision ? ["--provision"] : [])
+        ]
         yield* vagrant(args, timeouts.upMs, label)
         yield* markBooted(instance, hash)
-        return yield* info(instance)
+        // up/reload exit 0 only once the guest answers on ssh: running, no `vagrant status` (a Ruby start) needed
+        return {
+          name: instance,
+          machine: r.machine,
+          provider,
+          state: "running",
+          rawState: "running",
+          id: Option.getOrNull(yield* machineId(r.machine))
+        } satisfies MachineInfo
       })
 
     const recreate = (instance: string, label: string) =>
       Effect.gen(function*() {
         const r = yield* record(instance)
+        // before anything is destroyed: the new machine must be able to boot
+        yield* checkBootable
         yield* writeVagrantfile
         yield* forgetSsh(instance)
         yield* vagrant(["destroy", "-f", r.machine], timeouts.haltMs, `${label}: removing the old machine`)
@@ -271,6 +285,7 @@ export const VagrantProjectLive = Layer.effect(
       updateState,
       record,
       writeVagrantfile,
+      checkBootable,
       dataDir,
       machineId,
       vagrant,
@@ -297,6 +312,7 @@ export const VagrantLifecycleLive = Layer.effect(
     const ssh = yield* SshClient
     const docker = yield* DockerCli
     const ports = yield* PortAllocator
+    const progress = yield* Progress
     const { ctx, timeouts } = p
     const workspace = ctx.config.project.workspace_path
 
@@ -318,6 +334,8 @@ export const VagrantLifecycleLive = Layer.effect(
     const create: LifecycleShape["create"] = (instance, options) =>
       Effect.gen(function*() {
         yield* validateInstanceName(instance)
+        // before any record is written: a config that cannot boot leaves no trace
+        yield* p.checkBootable
         const existing = (yield* p.readState).instances[instance]
         if (existing) {
           const current = yield* p.info(instance)
@@ -355,7 +373,7 @@ export const VagrantLifecycleLive = Layer.effect(
     return Lifecycle.of({
       provider: p.provider,
       create,
-      start: (instance) => boot(instance, "up", `Starting ${instance}`),
+      start: (instance) => Effect.map(applyConfig(p, progress, instance, "start"), (applied) => applied.machine),
       stop: (instance) =>
         Effect.gen(function*() {
           const r = yield* p.record(instance)
@@ -364,7 +382,7 @@ export const VagrantLifecycleLive = Layer.effect(
           yield* p.vagrant(["halt", r.machine], timeouts.haltMs, `Stopping ${instance}`)
           return yield* p.info(instance)
         }),
-      restart: (instance) => boot(instance, "reload", `Restarting ${instance}`),
+      restart: (instance) => Effect.map(applyConfig(p, progress, instance, "restart"), (applied) => applied.machine),
       destroy,
       provision: (instance) =>
         Effect.gen(function*() {

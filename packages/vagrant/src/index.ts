@@ -1,3 +1,6 @@
+export * from "./context/ContextualLifecycleLive.js"
+export * from "./context/plan.js"
+export * from "./context/planApply.js"
 export * from "./layers.js"
 export * from "./names.js"
 export * from "./PortAllocator.js"

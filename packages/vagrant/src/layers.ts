@@ -1,5 +1,6 @@
 import { ProcessRunnerLive } from "@vm/core/process/ProcessRunner"
 import { Layer } from "effect"
+import { VagrantContextualLifecycleLive } from "./context/ContextualLifecycleLive.js"
 import { DockerCliLive } from "./hypervisors/DockerCli.js"
 import { HostProcessesLive } from "./hypervisors/HostProcesses.js"
 import { HyperVLive } from "./hypervisors/HyperV.js"
@@ -23,6 +24,11 @@ export const ToolsLive = Layer.mergeAll(VagrantRunnerLive, SshClientLive, Docker
 )
 
 /** The provider for one project: needs ProjectContext, Progress, FileSystem, Path and the tools. */
-export const VagrantProviderLayer = Layer.mergeAll(VagrantLifecycleLive, VagrantForceKillLive, VagrantStatusReporterLive).pipe(
+export const VagrantProviderLayer = Layer.mergeAll(
+  VagrantLifecycleLive,
+  VagrantForceKillLive,
+  VagrantContextualLifecycleLive,
+  VagrantStatusReporterLive
+).pipe(
   Layer.provideMerge(VagrantProjectLive)
 )

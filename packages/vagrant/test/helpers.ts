@@ -1,3 +1,4 @@
+import type { FileSystem } from "@effect/platform"
 import { NodeContext } from "@effect/platform-node"
 import { decodeProjectConfig } from "@vm/core/config/decode"
 import { emptyGlobalConfig, type GlobalConfig } from "@vm/core/config/schema"
@@ -28,13 +29,20 @@ export const makeTempProject = (yaml: (workspace: string) => string, global: Glo
   return { dir, root, workspace, ctx, cleanup: () => Fs.rmSync(dir, { recursive: true, force: true }) }
 }
 
-/** The real Vagrant provider over the given fake tool layers. */
-export const providerWithFakes = (ctx: ProjectContextShape, fakes: Layer.Layer<VagrantRunner | SshClient, never, ProcessRunner>) =>
+/** The real Vagrant provider over the given fake tool layers (optionally a fake filesystem or a recording Progress). */
+export const providerWithFakes = (
+  ctx: ProjectContextShape,
+  fakes: Layer.Layer<VagrantRunner | SshClient, never, ProcessRunner>,
+  options: {
+    readonly progress?: Layer.Layer<Progress>
+    readonly fileSystem?: Layer.Layer<FileSystem.FileSystem>
+  } = {}
+) =>
   VagrantProviderLayer.pipe(
     Layer.provideMerge(
-      Layer.mergeAll(Layer.succeed(ProjectContext, ctx), Progress.silent, PortAllocatorTest, fakes)
+      Layer.mergeAll(Layer.succeed(ProjectContext, ctx), options.progress ?? Progress.silent, PortAllocatorTest, fakes)
     ),
     Layer.provideMerge(Layer.merge(DockerCliLive, HypervisorsLive)),
     Layer.provideMerge(ProcessRunnerLive),
-    Layer.provideMerge(NodeContext.layer)
+    Layer.provideMerge(options.fileSystem ? Layer.merge(NodeContext.layer, options.fileSystem) : NodeContext.layer)
   )

@@ -1,8 +1,10 @@
 import { Args, Command, Options, Prompt } from "@effect/cli"
+import { ContextualLifecycle } from "@vm/core/ContextualLifecycle"
 import { Cancelled } from "@vm/core/errors"
 import { DEFAULT_INSTANCE } from "@vm/core/instances"
 import { Lifecycle } from "@vm/core/Lifecycle"
 import type { MachineInfo } from "@vm/core/model"
+import { ProjectContext } from "@vm/core/ProjectContext"
 import { Console, Effect, Option } from "effect"
 import { resolveName } from "../project.js"
 import { withProject } from "./root.js"
@@ -28,9 +30,25 @@ const simple = (
       yield* Console.log(describe(info))
     }))).pipe(Command.withDescription(description))
 
-export const start = simple("start", "Start a machine, applying the current config", (l, n) => l.start(n))
+/** start/restart through ContextualLifecycle with the context loaded from vm.yaml and ~/.vm/config.yaml. */
+const applying = (verb: "start" | "restart", description: string) =>
+  Command.make(verb, { name: nameArg }, ({ name }) =>
+    withProject(Effect.gen(function*() {
+      const contextual = yield* ContextualLifecycle
+      const context = yield* ProjectContext
+      const instance = yield* resolveName(name)
+      const applied = verb === "start"
+        ? yield* contextual.startWithContext(instance, context)
+        : yield* contextual.restartWithContext(instance, context)
+      yield* Console.log(describe(applied.machine))
+    }))).pipe(Command.withDescription(description))
+
+export const start = applying("start", "Start a machine, applying the current config (vm.yaml and ~/.vm/config.yaml)")
 export const stop = simple("stop", "Stop a machine gracefully", (l, n) => l.stop(n))
-export const restart = simple("restart", "Restart a machine, applying the current config", (l, n) => l.restart(n))
+export const restart = applying(
+  "restart",
+  "Restart a machine, applying the current config (by reload; by recreating it when the provider cannot reload the change)"
+)
 
 export const create = Command.make(
   "create",
@@ -44,8 +62,8 @@ export const create = Command.make(
   },
   ({ force, instance }) =>
     withProject(Effect.gen(function*() {
-      const lifecycle = yield* Lifecycle
-      const info = yield* lifecycle.create(instance, { force })
+      const contextual = yield* ContextualLifecycle
+      const info = yield* contextual.createWithContext(instance, { force }, yield* ProjectContext)
       yield* Console.log(describe(info))
     }))
 ).pipe(Command.withDescription("Create and boot a machine from vm.yaml"))

@@ -4,6 +4,7 @@ import { StatusReporter } from "@vm/core/StatusReport"
 import { Console, Effect } from "effect"
 import { resolveName } from "../project.js"
 import { renderDashboard, useColor } from "../statusDashboard.js"
+import { configDrift, driftHint } from "./drift.js"
 import { nameArg } from "./lifecycle.js"
 import { withProject } from "./root.js"
 
@@ -32,7 +33,11 @@ export const status = Command.make(
   ({ fresh, json, name }) =>
     withProject(Effect.gen(function*() {
       const instance = yield* resolveName(name)
-      const report = yield* (yield* StatusReporter).report(instance, { fresh })
+      const collected = yield* (yield* StatusReporter).report(instance, { fresh })
+      const info = { ...collected, id: collected.machineId }
+      const drift = yield* configDrift(info)
+      const hint = driftHint(info, drift)
+      const report = { ...collected, notices: hint ? [...collected.notices, hint] : collected.notices, ...drift }
       yield* Console.log(json ? JSON.stringify(report, null, 2) : renderDashboard(report, { color: useColor() }))
     }))
 ).pipe(Command.withDescription("Show a machine's state, resources, services and uptime"))

@@ -118,11 +118,14 @@ export const ProjectSection = Schema.Struct({
   workspace_path: Schema.optionalWith(AbsoluteGuestPath, { default: () => "/workspace" })
 })
 
+const UserName = Schema.String.pipe(Schema.pattern(/^[a-z_][a-z0-9_-]*$/, { message: () => "not a valid user name" }))
+
 export const VmSection = Schema.Struct({
   box: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
   memory: Schema.optional(Memory),
   cpus: Schema.optional(Cpus),
-  user: Schema.optional(Schema.String.pipe(Schema.pattern(/^[a-z_][a-z0-9_-]*$/, { message: () => "not a valid user name" }))),
+  /** The guest user `vm ssh`/`vm exec` log in as (Vagrant's `config.ssh.username`); must exist in the box. */
+  user: Schema.optional(UserName),
   port_binding: Schema.optional(
     Schema.String.pipe(Schema.pattern(/^(\d{1,3}\.){3}\d{1,3}$|^localhost$/, { message: () => "must be an IPv4 address" }))
   ),
@@ -151,7 +154,7 @@ export const GlobalConfig = Schema.Struct({
       memory: Schema.optional(Memory),
       cpus: Schema.optional(Cpus),
       box: Schema.optional(Schema.String.pipe(Schema.minLength(1))),
-      user: Schema.optional(Schema.String)
+      user: Schema.optional(UserName)
     }),
     { default: () => ({}) }
   ),

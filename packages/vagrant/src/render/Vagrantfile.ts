@@ -4,7 +4,7 @@ import { rubyString, rubyValue } from "../ruby.js"
 import { DOCKER_HOST_NETWORK_PATCH } from "./dockerPatch.js"
 import { envScript } from "./envScript.js"
 import { providerBlock } from "./providers.js"
-import { resolveBox, resolveDockerImage } from "./settings.js"
+import { resolveBox, resolveDockerImage, resolveUser } from "./settings.js"
 import { planSyncedFolders, SYNCED_BEGIN, SYNCED_END, syncedFolderLine } from "./syncedFolders.js"
 
 export interface RenderMachine {
@@ -112,6 +112,9 @@ const machineBlock = (input: RenderInput, m: RenderMachine): ReadonlyArray<strin
   } else {
     body.push(`m.vm.box = ${rubyString(resolveBox(input.config, input.global))}`)
   }
+  const user = resolveUser(input.config, input.global)
+  // read by every ssh connection Vagrant makes, and by `vagrant ssh-config` (vm exec/ssh)
+  if (user !== undefined) body.push(`m.ssh.username = ${rubyString(user)}`)
   const bootTimeout = input.config.vagrant.boot_timeout
   if (bootTimeout !== undefined) body.push(`m.vm.boot_timeout = ${bootTimeout}`)
   body.push(

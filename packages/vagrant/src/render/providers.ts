@@ -1,6 +1,6 @@
 import type { GlobalConfig, ProjectConfig, VagrantProviderName } from "@vm/core/config/schema"
 import { rubyString, rubyValue } from "../ruby.js"
-import { containerName, instanceVmName, resolveDockerImage, resolveProviderSettings } from "./settings.js"
+import { containerName, instanceVmName, resolveDockerImage, resolveProviderSettings, userDockerCreateArgs } from "./settings.js"
 
 export interface ProviderBlockInput {
   readonly provider: VagrantProviderName
@@ -30,9 +30,7 @@ const dockerBody = (input: ProviderBlockInput, memory: number | undefined, cpus:
     "--label", `dev.vm.machine=${input.machine}`,
     ...(memory === undefined ? [] : [`--memory=${memory}m`]),
     ...(cpus === undefined ? [] : [`--cpus=${cpus}`]),
-    // docker keeps the last value of a repeated flag: user defaults first, project last
-    ...(input.global.docker.create_args ?? []),
-    ...(input.config.vagrant.docker?.create_args ?? [])
+    ...userDockerCreateArgs(input.config, input.global)
   ]
   return [
     `d.image = ${rubyString(resolveDockerImage(input.config, input.global, input.dockerImageDefault))}`,

@@ -25,6 +25,16 @@ export const DEFAULT_BOX = "debian/bookworm64"
 export const resolveBox = (config: ProjectConfig, global: GlobalConfig): string =>
   config.vm.box ?? global.defaults.box ?? DEFAULT_BOX
 
+/** The guest login user (`config.ssh.username`); undefined keeps Vagrant's default (`vagrant`). */
+export const resolveUser = (config: ProjectConfig, global: GlobalConfig): string | undefined =>
+  config.vm.user ?? global.defaults.user
+
+/** The user's extra `docker create` arguments: user defaults first, project last (docker keeps the last value of a repeated flag). */
+export const userDockerCreateArgs = (config: ProjectConfig, global: GlobalConfig): ReadonlyArray<string> => [
+  ...(global.docker.create_args ?? []),
+  ...(config.vagrant.docker?.create_args ?? [])
+]
+
 export const resolveDockerImage = (config: ProjectConfig, global: GlobalConfig, fallback: string): string =>
   config.vagrant.docker?.image ?? global.docker.image ?? fallback
 

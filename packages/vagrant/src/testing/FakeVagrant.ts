@@ -1,8 +1,11 @@
 import { CommandFailed, SshFailed } from "@vm/core/errors"
 import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
 import { Effect, Layer, Ref } from "effect"
+import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
+import * as Os from "node:os"
 import * as Path from "node:path"
+import { ENV_FILE } from "../render/envScript.js"
 import { scriptedCli } from "../hypervisors/cli.js"
 import { DockerCli } from "../hypervisors/DockerCli.js"
 import { VBoxManageFake } from "../hypervisors/VBoxManage.js"
@@ -21,8 +24,15 @@ type FakeState = "not_created" | "running" | "stopped"
  * A simulated Vagrant for unit tests: it reads the machines defined in Vagrantfile.vmtool, keeps their
  * states, writes/removes the provider id file exactly where Vagrant does, and records every call.
  * Its SshClient runs the remote command with the local `sh`, so quoting is tested for real
- * (point `project.workspace_path` at a local directory). Its docker and VBoxManage answer the
- * state queries (`docker inspect`, `VBoxManage showvminfo`) from the same simulated machines.
+ * (point `project.workspace_path` at a local directory).
+ *
+ * Like Vagrant it runs the `vm-env` provisioner (run: always) on every up/reload, with the guest's
+ * /etc/profile.d moved into a private directory that exec then sources. Synced folders whose guest
+ * path lies under the OS temp dir become symlinks to their source: made when the machine is created,
+ * and (except for the docker provider, as in Vagrant) re-synced on reload and up.
+ *
+ * Its docker and VBoxManage answer the state queries (`docker inspect`, `VBoxManage showvminfo`)
+ * from the same simulated machines.
  */
 export const makeFakeVagrant = Effect.gen(function*() {
   const calls = yield* Ref.make<ReadonlyArray<FakeCall>>([])
@@ -35,6 +45,61 @@ export const makeFakeVagrant = Effect.gen(function*() {
   const hangs = new Set<string>()
   /** Test hook: commands refused as if another Vagrant process held the machine lock. */
   const locked = new Set<string>()
+  /** Per machine: the simulated guest root (its /etc/profile.d) and the folder links it has. */
+  const guestRoot = Fs.mkdtempSync(Path.join(Os.tmpdir(), "vm-fake-guest-"))
+  const links = new Map<string, Set<string>>()
+  const envFileOf = (machine: string) => Path.join(guestRoot, machine, ENV_FILE)
+
+  /** The block of `config.vm.define '<machine>'` in the rendered file. */
+  const defineBlock = (text: string, machine: string): string => {
+    const start = text.indexOf(`config.vm.define '${machine}'`)
+    if (start < 0) return ""
+    const next = text.indexOf("config.vm.define '", start + 1)
+    return text.slice(start, next < 0 ? undefined : next)
+  }
+
+  const runEnvProvisioner = (cwd: string, machine: string) => {
+    const block = defineBlock(Fs.readFileSync(Path.join(cwd, VAGRANTFILE_NAME), "utf8"), machine)
+    const at = block.indexOf("inline: ", block.indexOf("m.vm.provision 'vm-env'"))
+    if (at < 0) throw new Error(`FakeVagrant: no vm-env provisioner for ${machine}`)
+    const script = readRubyString(block, at + "inline: ".length)
+    Fs.mkdirSync(Path.join(guestRoot, machine, "etc/profile.d"), { recursive: true })
+    execFileSync("sh", ["-c", script.replaceAll("/etc/profile.d", Path.join(guestRoot, machine, "etc/profile.d"))])
+  }
+
+  const syncFolders = (cwd: string, machine: string) => {
+    const text = Fs.readFileSync(Path.join(cwd, VAGRANTFILE_NAME), "utf8")
+    const wanted = new Map<string, string>()
+    for (const m of text.matchAll(/config\.vm\.synced_folder '((?:[^'\\]|\\.)*)', '((?:[^'\\]|\\.)*)'/g)) {
+      const unescape = (s: string) => s.replace(/\\(.)/g, "$1")
+      const target = unescape(m[2]!)
+      if (target.startsWith(Os.tmpdir() + "/")) wanted.set(target, unescape(m[1]!))
+    }
+    const mine = links.get(machine) ?? new Set<string>()
+    for (const target of mine) {
+      let current: string | undefined
+      try {
+        current = Fs.readlinkSync(target, { encoding: "utf8" })
+      } catch {
+        current = undefined
+      }
+      if (wanted.get(target) !== current) {
+        Fs.rmSync(target, { force: true })
+        mine.delete(target)
+      }
+    }
+    for (const [target, source] of wanted) {
+      if (mine.has(target) || Fs.existsSync(target)) continue
+      Fs.mkdirSync(Path.dirname(target), { recursive: true })
+      Fs.symlinkSync(source, target)
+      mine.add(target)
+    }
+    links.set(machine, mine)
+  }
+  const unmountAll = (machine: string) => {
+    for (const target of links.get(machine) ?? []) Fs.rmSync(target, { force: true })
+    links.delete(machine)
+  }
   /** Test hook: machines whose sshd accepts connections but never answers (a frozen guest). */
   const frozen = new Set<string>()
   /** When each machine last started (docker StartedAt, VirtualBox VMStateChangeTime). */
@@ -76,6 +141,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
       const state = (m: string) => states.get(m) ?? "not_created"
       switch (verb) {
         case "up": {
+          const creating = state(target!) === "not_created"
           if (state(target!) !== "running") startedAt.set(target!, new Date().toISOString())
           states.set(target!, "running")
           const file = idFile(c, target!)
@@ -83,6 +149,8 @@ export const makeFakeVagrant = Effect.gen(function*() {
             Fs.mkdirSync(Path.dirname(file), { recursive: true })
             Fs.writeFileSync(file, Math.random().toString(16).slice(2).padEnd(16, "0"))
           }
+          if (creating || providerOf(c) !== "docker") syncFolders(call.cwd, target!)
+          runEnvProvisioner(call.cwd, target!)
           return ok(`Bringing machine '${target}' up with '${providerOf(c)}' provider...\n==> ${target}: Machine booted and ready!\n`)
         }
         case "halt":
@@ -92,9 +160,13 @@ export const makeFakeVagrant = Effect.gen(function*() {
           if (state(target!) === "not_created") return yield* fail(c, "The machine is not created.")
           startedAt.set(target!, new Date().toISOString())
           states.set(target!, "running")
+          if (providerOf(c) !== "docker") syncFolders(call.cwd, target!)
+          runEnvProvisioner(call.cwd, target!)
           return ok()
         case "destroy":
           states.delete(target!)
+          unmountAll(target!)
+          Fs.rmSync(Path.join(guestRoot, target!), { recursive: true, force: true })
           Fs.rmSync(Path.dirname(idFile(c, target!)), { recursive: true, force: true })
           return ok()
         case "provision":
@@ -190,7 +262,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
               return yield* new SshFailed({ machine: target.host, reason: "connection refused" })
             }
             if (frozen.has(target.host)) return yield* Effect.never
-            const r = yield* processes.run("sh", ["-c", command], {
+            const r = yield* processes.run("sh", ["-c", command.replaceAll(ENV_FILE, envFileOf(target.host))], {
               timeoutMs: options.timeoutMs ?? 60_000,
               stdin: options.stdin === "inherit" ? "" : options.stdin ?? "",
               stdout: options.output,
@@ -237,3 +309,27 @@ export const makeFakeVagrant = Effect.gen(function*() {
     layer: Layer.mergeAll(vagrantLayer, sshLayer, dockerLayer, vboxLayer)
   }
 })
+
+/** Reads the Ruby string literal starting at `at`: single-quoted parts joined with `"\\r"` splices (see ruby.ts). */
+export const readRubyString = (text: string, at: number): string => {
+  let out = ""
+  let i = at
+  for (;;) {
+    while (text[i] === " ") i++
+    if (text.startsWith('"\\r"', i)) {
+      out += "\r"
+      i += 4
+    } else if (text[i] === "'") {
+      i++
+      while (text[i] !== "'") {
+        if (i >= text.length) throw new Error("FakeVagrant: unterminated Ruby string")
+        if (text[i] === "\\" && (text[i + 1] === "'" || text[i + 1] === "\\")) i++
+        out += text[i]
+        i++
+      }
+      i++
+    } else {
+      return out
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { ContextualLifecycle } from "@vm/core/ContextualLifecycle"
+import { DEFAULT_INSTANCE } from "@vm/core/instances"
+import type { MachineInfo } from "@vm/core/model"
+import { ProjectContext } from "@vm/core/ProjectContext"
+import { Effect } from "effect"
+
+export interface DriftReport {
+  /** The machine does not run with the current vm.yaml + ~/.vm/config.yaml. */
+  readonly configChanged: boolean
+  readonly drift: { readonly applyBy: "reload" | "recreate"; readonly reasons: ReadonlyArray<string> } | null
+}
+
+/** `vm status`: compares what the machine booted with against the current config (no process runs). */
+export const configDrift = (info: MachineInfo) =>
+  Effect.gen(function*() {
+    if (info.state === "missing") return { configChanged: false, drift: null } satisfies DriftReport
+    const drift = yield* (yield* ContextualLifecycle).drift(info.name, yield* ProjectContext)
+    return {
+      configChanged: drift.configChanged,
+      drift: drift.action === "none" ? null : { applyBy: drift.action, reasons: drift.reasons }
+    } satisfies DriftReport
+  })
+
+/** The one status line telling the user to apply a changed config, if it changed. */
+export const driftHint = (info: MachineInfo, report: DriftReport): string | undefined => {
+  if (report.drift === null) return undefined
+  const name = info.name === DEFAULT_INSTANCE ? "" : ` ${info.name}`
+  const how = info.state === "running" ? `run \`vm restart${name}\` to apply` : `\`vm start${name}\` applies it`
+  return `config changed since last start — ${how} (${report.drift.reasons.join("; ")})`
+}

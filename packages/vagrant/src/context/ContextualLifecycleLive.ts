@@ -1,0 +1,54 @@
+import { FileSystem, Path } from "@effect/platform"
+import { type ConfigDrift, ContextualLifecycle } from "@vm/core/ContextualLifecycle"
+import type { VmError } from "@vm/core/errors"
+import { Lifecycle, type LifecycleShape } from "@vm/core/Lifecycle"
+import { Progress } from "@vm/core/Progress"
+import { ProjectContext, type ProjectContextShape } from "@vm/core/ProjectContext"
+import { Effect, Layer } from "effect"
+import { DockerCli } from "../hypervisors/DockerCli.js"
+import { VBoxManage } from "../hypervisors/VBoxManage.js"
+import { PortAllocator } from "../PortAllocator.js"
+import { SshClient } from "../SshClient.js"
+import { type VagrantProject, VagrantLifecycleLive, VagrantProjectLive, VagrantProjectTag } from "../VagrantProvider.js"
+import { VagrantRunner } from "../VagrantRunner.js"
+import { applyConfig, planFor } from "./apply.js"
+
+/**
+ * ContextualLifecycle for Vagrant: each call builds the project's operations for the caller's
+ * context (cheap: no process runs), so Vagrantfile.vmtool is rendered from exactly that context.
+ */
+export const VagrantContextualLifecycleLive = Layer.effect(
+  ContextualLifecycle,
+  Effect.gen(function*() {
+    const tools = yield* Effect.context<
+      VagrantRunner | SshClient | DockerCli | VBoxManage | PortAllocator | FileSystem.FileSystem | Path.Path | Progress
+    >()
+    const progress = yield* Progress
+    const within = <A>(
+      context: ProjectContextShape,
+      body: (p: VagrantProject, lifecycle: LifecycleShape) => Effect.Effect<A, VmError>
+    ): Effect.Effect<A, VmError> =>
+      Effect.flatMap(Effect.all([VagrantProjectTag, Lifecycle]), ([p, lifecycle]) => body(p, lifecycle)).pipe(
+        Effect.provide(
+          VagrantLifecycleLive.pipe(
+            Layer.provideMerge(VagrantProjectLive),
+            Layer.provide(Layer.succeed(ProjectContext, context)),
+            Layer.provide(Layer.succeedContext(tools))
+          )
+        )
+      )
+
+    return ContextualLifecycle.of({
+      createWithContext: (instance, options, context) => within(context, (_, lifecycle) => lifecycle.create(instance, options)),
+      startWithContext: (instance, context) => within(context, (p) => applyConfig(p, progress, instance, "start")),
+      restartWithContext: (instance, context) => within(context, (p) => applyConfig(p, progress, instance, "restart")),
+      drift: (instance, context) =>
+        within(context, (p) =>
+          Effect.map(planFor(p, instance), (plan): ConfigDrift => ({
+            configChanged: plan.action !== "none",
+            action: plan.action,
+            reasons: plan.changes.map((c) => c.reason)
+          })))
+    })
+  })
+)
