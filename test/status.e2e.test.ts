@@ -14,7 +14,7 @@ import type { StatusReport } from "@vm/core/StatusReport"
 import { statusContract } from "@vm/core/testing/statusContract"
 import { ToolsLive, VagrantProviderLayer } from "@vm/vagrant"
 import { Effect, Either, Layer } from "effect"
-import { readFile } from "node:fs/promises"
+import { cp, readFile } from "node:fs/promises"
 import * as Net from "node:net"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -173,6 +173,20 @@ describe.runIf(e2e.ok)("vm status (real vagrant, docker provider)", () => {
       expect(await readFile(join(REPO_ROOT, "packages/cli/dist/guest/metrics.sh"), "utf8")).toBe(
         await readFile(join(REPO_ROOT, "packages/vagrant/src/guest/metrics.sh"), "utf8")
       )
+    })
+
+    it("the bundle copied away from the checkout (no sources to fall back on) still finds its guest script", async () => {
+      const copy = join(sb.root, "installed")
+      await cp(join(REPO_ROOT, "packages/cli/dist"), copy, { recursive: true })
+      const r = await sh(process.execPath, [join(copy, "vm.mjs"), "status", "--json", "--fresh"], {
+        cwd: sb.project,
+        // as the sandbox runs vm (the contract below points this process's VAGRANT_HOME elsewhere)
+        env: { HOME: sb.home, VAGRANT_HOME: join(sb.home, ".vagrant.d"), NO_COLOR: "1", VM_NO_PROGRESS: "1" },
+        timeoutMs: 120_000
+      })
+      const report = parseJson<StatusReport>(r)
+      expect(report.errors).toEqual([])
+      expect(report.resources.memoryLimitMb).toBe(512)
     })
 
     it("a service killed inside the guest shows not running, with the reason", async () => {

@@ -125,7 +125,7 @@ describe("vm status when the guest answers badly", () => {
       expect(report.errors[0]).toContain("could not parse guest metrics")
       expect(report.errors[0]).toContain('{\\"version\\":1,\\"trunc')
       expect(report.services).toEqual([
-        { name: "web", isRunning: null, port: 8080, hostPort: 8080, detail: null, error: "not probed: the guest did not answer" }
+        { name: "web", isRunning: null, port: 8080, hostPort: 8080, detail: null, error: "not probed: no usable answer from the guest" }
       ])
     }).pipe(Effect.provide(answering({ exitCode: 0, stdout: '{"version":1,"trunc', stderr: "" }))))
 

@@ -1,7 +1,7 @@
 import { FileSystem, Path } from "@effect/platform"
 import { CommandTimeout, SshFailed, tail, type VmError } from "@vm/core/errors"
 import { noResources, type ServiceStatus, type StatusReport, StatusReporter } from "@vm/core/StatusReport"
-import { Data, Effect, Either, Layer, Option } from "effect"
+import { Effect, Either, Layer, Option } from "effect"
 import { guestScript } from "../guestScripts.js"
 import { SshClient } from "../SshClient.js"
 import { normalizeState } from "../states.js"
@@ -11,9 +11,6 @@ import { readCachedReport, STATUS_CACHE_DIR, writeCachedReport } from "./reportC
 
 /** CPU sample length inside the guest: long enough to be meaningful, short enough for a quick answer. */
 export const CPU_SAMPLE_CS = 20
-/** Internal: the ssh round trip hit timeouts.ssh (reported as an SshFailed). */
-class GuestTimeout extends Data.TaggedError("GuestTimeout") {}
-
 /** Bumped when the report's meaning changes, so old cache files are ignored. */
 const CACHE_VERSION = 1
 
@@ -83,22 +80,26 @@ export const VagrantStatusReporterLive = Layer.effect(
         const script = yield* guestScript("metrics.sh")
         // guest side: one round trip, bounded as a whole
         const result = yield* ssh.exec(target, command, { output: "capture", stdin: script, timeoutMs: timeouts.sshMs }).pipe(
-          Effect.timeoutFail({ duration: timeouts.sshMs, onTimeout: () => new GuestTimeout() }),
-          // a master connection to a frozen sshd would make the next call wait as long again
-          Effect.tapError((e) => (e._tag === "CommandTimeout" || e._tag === "GuestTimeout" ? ssh.disconnect(target) : Effect.void)),
-          Effect.mapError((e) => (e._tag === "GuestTimeout" || e._tag === "CommandTimeout" ? guestTimeout(instance) : e))
+          // also bounds an SshClient that ignores timeoutMs
+          Effect.timeoutFail({
+            duration: timeouts.sshMs,
+            onTimeout: () => new CommandTimeout({ command: ["ssh", instance], timeoutMs: timeouts.sshMs })
+          }),
+          Effect.catchTag("CommandTimeout", () =>
+            // a master connection to a frozen sshd would make the next call wait as long again
+            Effect.zipRight(
+              ssh.disconnect(target),
+              new SshFailed({
+                machine: instance,
+                reason: `no answer within ${round(timeouts.sshMs / 1000, 1)} s (is the guest or its sshd frozen?)`
+              })
+            ))
         )
         if (result.exitCode !== 0) {
           const why = tail(result.stderr || result.stdout, 3) || "no output"
           return yield* new SshFailed({ machine: instance, reason: `the metrics script exited with ${result.exitCode}: ${why}` })
         }
         return yield* decodeGuestMetrics(result.stdout)
-      })
-
-    const guestTimeout = (instance: string) =>
-      new SshFailed({
-        machine: instance,
-        reason: `no answer within ${round(timeouts.sshMs / 1000, 1)} s (is the guest or its sshd frozen?)`
       })
 
     const report = (instance: string, options: { readonly fresh?: boolean } = {}) =>
@@ -154,7 +155,7 @@ export const VagrantStatusReporterLive = Layer.effect(
         if (Either.isLeft(metrics)) {
           return {
             ...known,
-            services: probes.map((s) => service(s, null, null, "not probed: the guest did not answer")),
+            services: probes.map((s) => service(s, null, null, "not probed: no usable answer from the guest")),
             errors: [metrics.left.message],
             collectedAt
           } satisfies StatusReport
