@@ -9,6 +9,9 @@ import { guestMountCommand, guestUnmountCommand, shareNameFor } from "../../src/
 import { sha256 } from "../../src/VagrantProvider.js"
 import { globalWith, makeFakeTempStack, makeTempSandbox } from "./helpers.js"
 
+/** VBoxManage calls that change something (state queries left out). */
+const withoutQueries = (calls: ReadonlyArray<ReadonlyArray<string>>) => calls.filter((a) => a[0] !== "showvminfo")
+
 describe("chooseStrategy", () => {
   it.each<[string, VmState, boolean, string]>([
     ["docker", "running", false, "recreate"],
@@ -101,8 +104,9 @@ describe("VirtualBox live mounts", () => {
         const mounted = yield* temp.mount("vbox", [`${dirs[2]}:ro`], base)
         expect(mounted.appliedMounts).toEqual(mounted.mounts)
         expect(machineChanges(yield* stack.vagrant.calls, before)).toEqual([])
-        expect(yield* stack.vbox.calls).toEqual([
-          ["showvminfo", uuid, "--machinereadable"],
+        // state queries (showvminfo) may come from several readers; the changes are exact
+        expect((yield* stack.vbox.calls).some((a) => a[0] === "showvminfo" && a[1] === uuid)).toBe(true)
+        expect(withoutQueries(yield* stack.vbox.calls)).toEqual([
           ["sharedfolder", "add", uuid, "--name", share, "--hostpath", dirs[2]!, "--transient", "--readonly"]
         ])
         const guest = (yield* stack.ssh.log).map((c) => c.command).filter((c) => c !== "echo vm-ok")
@@ -117,8 +121,7 @@ describe("VirtualBox live mounts", () => {
         expect(projectState.instances.vbox.bootedHash).toBe(sha256(vagrantfile))
 
         yield* temp.unmount("vbox", { paths: [target], all: false }, base)
-        expect((yield* stack.vbox.calls).slice(2)).toEqual([
-          ["showvminfo", uuid, "--machinereadable"],
+        expect(withoutQueries(yield* stack.vbox.calls).slice(1)).toEqual([
           ["sharedfolder", "remove", uuid, "--name", share, "--transient"]
         ])
         expect((yield* stack.ssh.log).map((c) => c.command).filter((c) => c !== "echo vm-ok").slice(1)).toEqual([
@@ -133,7 +136,8 @@ describe("VirtualBox live mounts", () => {
         const temp = yield* TempVms
         yield* temp.create({ name: "vbox", mounts: [dirs[0]!], cwd: base, provider: undefined, autoDestroy: false })
         yield* temp.unmount("vbox", { paths: [dirs[0]!], all: false }, base)
-        expect((yield* stack.vbox.calls).map((a) => a[0])).toEqual(["showvminfo"])
+        expect((yield* stack.vbox.calls).some((a) => a[0] === "showvminfo")).toBe(true)
+        expect(withoutQueries(yield* stack.vbox.calls)).toEqual([])
         expect((yield* stack.ssh.log).map((c) => c.command)).toContain(guestUnmountCommand("/workspace/src"))
       })))
 
@@ -146,8 +150,7 @@ describe("VirtualBox live mounts", () => {
         const error = yield* Effect.flip(temp.mount("vbox", [dirs[1]!], base))
         expect(error._tag).toBe("CommandFailed")
         expect(error.message).toContain("mount: failed (fake)")
-        expect((yield* stack.vbox.calls).map((a) => a[0] === "showvminfo" ? a[0] : a.slice(0, 2).join(" "))).toEqual([
-          "showvminfo",
+        expect(withoutQueries(yield* stack.vbox.calls).map((a) => a.slice(0, 2).join(" "))).toEqual([
           "sharedfolder add",
           "sharedfolder remove"
         ])
@@ -170,6 +173,7 @@ describe("VirtualBox live mounts", () => {
         const before = (yield* stack.vagrant.calls).length
         yield* temp.mount("vbox", [dirs[0]!], base)
         expect(machineChanges(yield* stack.vagrant.calls, before)).toEqual(["reload vbox"])
-        expect(yield* stack.vbox.calls).toEqual([])
+        // no live share: only state queries reach VBoxManage
+        expect(withoutQueries(yield* stack.vbox.calls)).toEqual([])
       })))
 })
