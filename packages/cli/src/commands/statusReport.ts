@@ -13,7 +13,8 @@ export const statusReport = (instance: string, options: { readonly fresh: boolea
     const info = { ...collected, id: collected.machineId }
     const drift = yield* configDrift(info)
     const hint = driftHint(info, drift, options.commands)
-    return { ...collected, notices: hint ? [...collected.notices, hint] : collected.notices, ...drift }
+    // `id` as in `vm list --json`, so scripts can use one field for both
+    return { ...collected, id: collected.machineId, notices: hint ? [...collected.notices, hint] : collected.notices, ...drift }
   })
 
 export type FullStatusReport = Effect.Effect.Success<ReturnType<typeof statusReport>>
