@@ -1,6 +1,7 @@
 import type { CommandFailed, CommandTimeout, ToolNotInstalled } from "@vm/core/errors"
 import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
 import { Context, Effect, Layer } from "effect"
+import type { CliRun } from "./cli.js"
 
 export interface DockerCliShape {
   /** Runs `docker <args>`; output captured unless `inherit`. */
@@ -26,3 +27,16 @@ export const DockerCliLive = Layer.effect(
         })
     }))
 )
+
+/** A DockerCli over a scripted runner (see `scriptedCli`); "none" timeouts become a day. */
+export const DockerCliFake = (run: CliRun) =>
+  Layer.succeed(
+    DockerCli,
+    DockerCli.of({
+      run: (args, options) =>
+        run(args, {
+          timeoutMs: options.timeoutMs === "none" ? 24 * 3600_000 : options.timeoutMs,
+          ...(options.check === undefined ? {} : { check: options.check })
+        })
+    })
+  )

@@ -1,6 +1,6 @@
 import { Effect, Layer, Ref } from "effect"
 import { type CliAnswer, type CliCall, notScripted, scriptedCli } from "../hypervisors/cli.js"
-import { DockerCli } from "../hypervisors/DockerCli.js"
+import { DockerCliFake } from "../hypervisors/DockerCli.js"
 import { HostProcessesFake } from "../hypervisors/HostProcesses.js"
 import { HyperVFake } from "../hypervisors/HyperV.js"
 import { PrlctlFake } from "../hypervisors/Prlctl.js"
@@ -34,18 +34,8 @@ export const makeFakeHypervisors = (script: HypervisorScript, log?: Ref.Ref<Read
   Effect.gen(function*() {
     const calls = log ?? (yield* Ref.make<ReadonlyArray<CliCall>>([]))
     const cli = (tool: string, answer: CliAnswer | undefined) => scriptedCli(tool, answer ?? unscripted, calls)
-    const docker = cli("docker", script.docker)
     const layer = Layer.mergeAll(
-      Layer.succeed(
-        DockerCli,
-        DockerCli.of({
-          run: (args, options) =>
-            docker(args, {
-              timeoutMs: options.timeoutMs === "none" ? 24 * 3600_000 : options.timeoutMs,
-              ...(options.check === undefined ? {} : { check: options.check })
-            })
-        })
-      ),
+      DockerCliFake(cli("docker", script.docker)),
       VBoxManageFake(cli("VBoxManage", script.vboxmanage)),
       VmrunFake(cli("vmrun", script.vmrun)),
       HyperVFake(cli("powershell.exe", script.powershell)),

@@ -7,7 +7,7 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import { ENV_FILE } from "../render/envScript.js"
 import { scriptedCli } from "../hypervisors/cli.js"
-import { DockerCli } from "../hypervisors/DockerCli.js"
+import { DockerCliFake } from "../hypervisors/DockerCli.js"
 import { VBoxManageFake } from "../hypervisors/VBoxManage.js"
 import { SshClient } from "../SshClient.js"
 import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "../VagrantRunner.js"
@@ -279,17 +279,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
       }))
   )
 
-  const docker = scriptedCli("docker", dockerAnswer, hypervisorCalls)
-  const dockerLayer = Layer.succeed(
-    DockerCli,
-    DockerCli.of({
-      run: (args, options) =>
-        docker(args, {
-          timeoutMs: options.timeoutMs === "none" ? 24 * 3600_000 : options.timeoutMs,
-          ...(options.check === undefined ? {} : { check: options.check })
-        })
-    })
-  )
+  const dockerLayer = DockerCliFake(scriptedCli("docker", dockerAnswer, hypervisorCalls))
   const vboxLayer = VBoxManageFake(scriptedCli("VBoxManage", vboxAnswer, hypervisorCalls))
 
   return {
