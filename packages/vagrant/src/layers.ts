@@ -3,6 +3,7 @@ import { Layer } from "effect"
 import { VagrantContextualLifecycleLive } from "./context/ContextualLifecycleLive.js"
 import { DockerCliLive } from "./hypervisors/DockerCli.js"
 import { HostProcessesLive } from "./hypervisors/HostProcesses.js"
+import { HostToolsLive } from "./hypervisors/HostTools.js"
 import { HyperVLive } from "./hypervisors/HyperV.js"
 import { PrlctlLive } from "./hypervisors/Prlctl.js"
 import { VBoxManageLive } from "./hypervisors/VBoxManage.js"
@@ -12,11 +13,14 @@ import { VagrantForceKillLive } from "./kill/VagrantForceKill.js"
 import { PortAllocatorLive } from "./PortAllocator.js"
 import { SshClientLive } from "./SshClient.js"
 import { VagrantStatusReporterLive } from "./status/VagrantStatusReporter.js"
-import { VagrantLifecycleLive, VagrantProjectLive } from "./VagrantProvider.js"
+import { VagrantLifecycleLive } from "./lifecycle/VagrantLifecycle.js"
+import { VagrantProjectLive } from "./project/VagrantProject.js"
 import { VagrantRunnerLive } from "./VagrantRunner.js"
 
 /** The hypervisor CLIs behind Vagrant's providers (hard stops by the machine's real id), over a ProcessRunner. */
-export const HypervisorsLive = Layer.mergeAll(VBoxManageLive, VmrunLive, HyperVLive, VirshLive, PrlctlLive, HostProcessesLive)
+export const HypervisorsLive = Layer.mergeAll(VBoxManageLive, VmrunLive, HyperVLive, VirshLive, PrlctlLive, HostProcessesLive).pipe(
+  Layer.provideMerge(HostToolsLive)
+)
 
 /** Every external tool the Vagrant provider uses, over the one process runner. */
 export const ToolsLive = Layer.mergeAll(VagrantRunnerLive, SshClientLive, DockerCliLive, PortAllocatorLive, HypervisorsLive).pipe(

@@ -73,17 +73,17 @@ describe("serviceProbes", () => {
   ].join("\n")
 
   it("keeps enabled services in file order; the host port is the forwarded or configured one", () => {
-    expect(serviceProbes(config(yaml), "virtualbox")).toEqual([
+    expect(serviceProbes(config(yaml), false)).toEqual([
       { name: "app", process: "node", unit: undefined, port: 3000, hostPort: 3000 },
       { name: "admin", process: undefined, unit: undefined, port: 9000, hostPort: 19000 },
       { name: "worker", process: "worker", unit: "worker.service", port: undefined, hostPort: null }
     ])
   })
 
-  it("on the docker provider (host network) every guest port is the host port", () => {
-    const probes = serviceProbes(config("services:\n  web: {port: 8080}\n"), "docker")
+  it("where guest ports are host ports (docker's host network) every guest port is the host port", () => {
+    const probes = serviceProbes(config("services:\n  web: {port: 8080}\n"), true)
     expect(probes[0]?.hostPort).toBe(8080)
-    expect(serviceProbes(config("services:\n  web: {port: 8080}\n"), "libvirt")[0]?.hostPort).toBeNull()
+    expect(serviceProbes(config("services:\n  web: {port: 8080}\n"), false)[0]?.hostPort).toBeNull()
   })
 })
 

@@ -5,13 +5,13 @@ import { emptyGlobalConfig, type GlobalConfig } from "@vm/core/config/schema"
 import { ProcessRunner, ProcessRunnerLive } from "@vm/core/process/ProcessRunner"
 import { Progress } from "@vm/core/Progress"
 import { ProjectContext, type ProjectContextShape } from "@vm/core/ProjectContext"
-import { Either, Layer } from "effect"
+import { Effect, Either, Layer } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { DockerCliLive } from "../src/hypervisors/DockerCli.js"
 import { PortAllocatorTest } from "../src/PortAllocator.js"
-import { HypervisorsLive, VagrantProviderLayer } from "../src/layers.js"
+import { VagrantProviderLayer } from "../src/layers.js"
+import { makeFakeHypervisors } from "../src/testing/FakeHypervisors.js"
 import type { SshClient } from "../src/SshClient.js"
 import type { VagrantRunner } from "../src/VagrantRunner.js"
 
@@ -42,7 +42,8 @@ export const providerWithFakes = (
     Layer.provideMerge(
       Layer.mergeAll(Layer.succeed(ProjectContext, ctx), options.progress ?? Progress.silent, PortAllocatorTest, fakes)
     ),
-    Layer.provideMerge(Layer.merge(DockerCliLive, HypervisorsLive)),
+    // every tool the fakes do not answer dies when called: no unit test runs a real hypervisor CLI or reads PATH
+    Layer.provideMerge(Layer.unwrapEffect(Effect.map(makeFakeHypervisors({}), (h) => h.layer))),
     Layer.provideMerge(ProcessRunnerLive),
     Layer.provideMerge(options.fileSystem ? Layer.merge(NodeContext.layer, options.fileSystem) : NodeContext.layer)
   )

@@ -4,15 +4,15 @@ import { ProcessRunnerLive } from "@vm/core/process/ProcessRunner"
 import { Effect, Either, Layer, Schedule } from "effect"
 import { spawn } from "node:child_process"
 import { findVmProcesses, HostProcesses, HostProcessesLive, parseCmdline } from "../src/hypervisors/HostProcesses.js"
-import { parseVmState } from "../src/hypervisors/VBoxManage.js"
+import { readVBoxInfo } from "../src/hypervisors/vboxInfo.js"
 import { vagrantDomState } from "../src/hypervisors/Virsh.js"
 import { parseVmrunList } from "../src/hypervisors/Vmrun.js"
 
 describe("hypervisor output parsers", () => {
   it.effect("VBoxManage showvminfo --machinereadable → VMState", () =>
     Effect.gen(function*() {
-      expect(yield* parseVmState(`name="dev"\nVMState="aborted-saved"\nVMStateChangeTime="x"\n`)).toBe("aborted-saved")
-      expect(Either.isLeft(yield* Effect.either(parseVmState("VBoxManage: error: Could not find a registered machine")))).toBe(true)
+      expect((yield* readVBoxInfo(`name="dev"\nVMState="aborted-saved"\nVMStateChangeTime="x"\n`)).state).toBe("aborted-saved")
+      expect(Either.isLeft(yield* Effect.either(readVBoxInfo("VBoxManage: error: Could not find a registered machine")))).toBe(true)
     }))
 
   it("vmrun list → the running vmx paths", () => {

@@ -5,8 +5,15 @@ import { Effect, Option, Ref } from "effect"
 import * as Fs from "node:fs"
 import type { DockerCliShape } from "../src/hypervisors/DockerCli.js"
 import { scriptedCli } from "../src/hypervisors/cli.js"
+import { makeVBoxManage } from "../src/hypervisors/VBoxManage.js"
 import { parseVBoxInfo } from "../src/hypervisors/vboxInfo.js"
-import { makeMachineStates, type MachineStatesDeps } from "../src/status/machineStates.js"
+import { makeVirsh } from "../src/hypervisors/Virsh.js"
+import type { ProviderTools } from "../src/providers/Provider.js"
+import { moduleOf } from "../src/providers/registry.js"
+import type { CliRun } from "../src/hypervisors/cli.js"
+import { makeMachineStates } from "../src/status/machineStates.js"
+import type { VagrantProviderName } from "@vm/core/config/schema"
+import { emptyProjectConfig } from "./support/projectConfig.js"
 
 const fixture = (name: string) => Fs.readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8")
 // captured: `docker inspect --type container --format '{{.Id}} {{json .State}}' <running id> deadbeef0000`
@@ -19,9 +26,10 @@ const result = (stdout: string, stderr = "", exitCode = 0): RunResult => ({ exit
 
 /** Deps whose tools record their calls; `vagrantStatus` answers with the given machine-readable text. */
 const deps = (options: {
-  provider: MachineStatesDeps["provider"]
+  provider: VagrantProviderName
   docker?: (args: ReadonlyArray<string>) => DockerAnswer
-  vbox?: MachineStatesDeps["vbox"]
+  vbox?: { readonly run: CliRun }
+  virsh?: { readonly run: CliRun }
   vagrant?: string
 }) =>
   Effect.gen(function*() {
@@ -30,10 +38,15 @@ const deps = (options: {
     const docker: DockerCliShape = {
       run: (args) => Effect.zipRight(log(`docker ${args.join(" ")}`), options.docker?.(args) ?? Effect.dieMessage("no docker"))
     }
-    const states = makeMachineStates({
-      provider: options.provider,
+    const none: CliRun = () => Effect.dieMessage("unexpected tool call")
+    const tools = {
       docker,
-      vbox: options.vbox ?? { run: () => Effect.dieMessage("no VBoxManage") },
+      vbox: makeVBoxManage(options.vbox?.run ?? none),
+      virsh: makeVirsh(options.virsh?.run ?? none)
+    } as unknown as ProviderTools
+    const states = makeMachineStates({
+      provider: moduleOf(options.provider),
+      env: { tools, config: emptyProjectConfig },
       vagrantStatus: (machines) => Effect.as(log(`vagrant status ${machines.join(" ")}`), options.vagrant ?? ""),
       timeoutMs: 1000
     })
@@ -66,8 +79,8 @@ describe("machine states on the docker provider", () => {
         `docker inspect --type container --format {{.Id}} {{json .State}} ${RUNNING_ID} deadbeef0000`
       ])
       expect(rows).toEqual([
-        { machine: "dev", provider: "docker", raw: "running", since: "2026-11-26T17:38:48.677003492Z", source: "docker" },
-        { machine: "old", provider: "docker", raw: "not_created", since: null, source: "docker" }
+        { machine: "dev", provider: "docker", raw: "running", since: "2026-11-26T17:38:48.677003492Z", source: "hypervisor" },
+        { machine: "old", provider: "docker", raw: "not_created", since: null, source: "hypervisor" }
       ])
     }))
 
@@ -142,10 +155,10 @@ describe("machine states on the virtualbox provider", () => {
       const { calls, states } = yield* deps({ provider: "virtualbox", vbox })
       const rows = yield* states(["uuid-run", "uuid-off", "uuid-lost", "uuid-gone"].map((id) => ({ machine: id, id: Option.some(id) })))
       expect(rows.map((r) => [r.raw, r.since, r.source])).toEqual([
-        ["running", "2024-05-01T10:00:00.000000000", "virtualbox"],
-        ["poweroff", "2024-05-01T09:00:00.000000000", "virtualbox"],
-        ["inaccessible", null, "virtualbox"],
-        ["not_created", null, "virtualbox"]
+        ["running", "2024-05-01T10:00:00.000000000", "hypervisor"],
+        ["poweroff", "2024-05-01T09:00:00.000000000", "hypervisor"],
+        ["inaccessible", null, "hypervisor"],
+        ["not_created", null, "hypervisor"]
       ])
       expect(yield* calls).toEqual([])
       expect(yield* Ref.get(log)).toEqual(
@@ -188,19 +201,43 @@ describe("machine states on the virtualbox provider", () => {
   })
 })
 
-describe("machine states on other providers", () => {
+describe("machine states on the libvirt provider", () => {
+  it.effect("virsh domstate per machine by domain uuid; a domain libvirt does not know is not created", () =>
+    Effect.gen(function*() {
+      const log = yield* Ref.make<ReadonlyArray<ReadonlyArray<string>>>([])
+      const domains = new Map([["u-run", "running\n\n"], ["u-off", "shut off\n\n"]])
+      const virsh = {
+        run: scriptedCli("virsh", (args) => {
+          const state = domains.get(args[3]!)
+          // libvirt's answer for an unknown uuid (virsh.c vshCommandOptDomainBy + VIR_ERR_NO_DOMAIN)
+          return Effect.succeed(
+            state === undefined
+              ? { exitCode: 1, stderr: `error: failed to get domain '${args[3]}'\n` }
+              : { stdout: state }
+          )
+        }, log)
+      }
+      const { calls, states } = yield* deps({ provider: "libvirt", virsh })
+      const rows = yield* states(["u-run", "u-off", "u-gone"].map((id) => ({ machine: id, id: Option.some(id) })))
+      expect(rows.map((r) => [r.raw, r.source])).toEqual([["running", "hypervisor"], ["shutoff", "hypervisor"], ["not_created", "hypervisor"]])
+      expect(yield* calls).toEqual([])
+      expect(yield* Ref.get(log)).toEqual(["u-run", "u-off", "u-gone"].map((id) => ["virsh", "-c", "qemu:///system", "domstate", id]))
+    }))
+})
+
+describe("machine states on providers without a state query", () => {
   it.effect("ask vagrant status once for all created machines", () =>
     Effect.gen(function*() {
       const { calls, states } = yield* deps({
-        provider: "libvirt",
-        vagrant: vagrantRows([["a", "libvirt", "shutoff"], ["b", "libvirt", "running"]])
+        provider: "vmware_desktop",
+        vagrant: vagrantRows([["a", "vmware_desktop", "not_running"], ["b", "vmware_desktop", "running"]])
       })
       const rows = yield* states([
         { machine: "a", id: Option.some("1") },
         { machine: "b", id: Option.some("2") },
         { machine: "c", id: Option.none() }
       ])
-      expect(rows.map((r) => [r.machine, r.raw, r.source])).toEqual([["a", "shutoff", "vagrant"], ["b", "running", "vagrant"], [
+      expect(rows.map((r) => [r.machine, r.raw, r.source])).toEqual([["a", "not_running", "vagrant"], ["b", "running", "vagrant"], [
         "c",
         "not_created",
         "id-file"

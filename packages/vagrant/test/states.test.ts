@@ -1,6 +1,6 @@
 import type { VmState } from "@vm/core/model"
 import { describe, expect, it } from "vitest"
-import { knownStates, normalizeState } from "../src/states.js"
+import { knownStates, normalizeState } from "../src/providers/registry.js"
 
 type Row = readonly [raw: string, state: VmState]
 

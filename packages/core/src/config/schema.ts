@@ -85,9 +85,27 @@ export const VirtualBoxOptions = Schema.Struct({
   linked_clone: Schema.optional(Schema.Boolean),
   name: Schema.optional(Schema.String)
 })
+const HostPath = Schema.String.pipe(
+  Schema.filter((s) => s.startsWith("/") && !s.includes("\0") ? undefined : "must be an absolute host path")
+)
+
 export const LibvirtOptions = Schema.Struct({
   driver: Schema.optional(Schema.Literal("kvm", "qemu")),
-  uri: Schema.optional(Schema.String)
+  uri: Schema.optional(Schema.String),
+  /**
+   * `user`: one QEMU user-mode NIC and no libvirt network, bridge or dnsmasq; ssh and `ports` are
+   * forwarded on the host's loopback (`hostfwd`) to ports vm allocates. Needs no root-owned network
+   * (rootless qemu:///session, macOS hosts). `default`: vagrant-libvirt's management network.
+   */
+  networking: Schema.optional(Schema.Literal("default", "user")),
+  /** With `networking: user`: the guest reaches nothing outside itself but its forwarded ports (QEMU `restrict=on`). */
+  isolated: Schema.optional(Schema.Boolean),
+  /** Direct kernel boot (boxes without a boot loader). */
+  kernel: Schema.optional(HostPath),
+  initrd: Schema.optional(HostPath),
+  cmd_line: Schema.optional(Schema.String),
+  graphics_type: Schema.optional(Schema.Literal("vnc", "spice", "none")),
+  video_type: Schema.optional(Schema.Literal("cirrus", "vga", "qxl", "virtio", "none"))
 })
 export const HypervOptions = Schema.Struct({
   vmname: Schema.optional(Schema.String),

@@ -68,9 +68,3 @@ export const TEMP_WORKSPACE = "/workspace"
 
 /** `/workspace/<basename>` for a host directory. */
 export const defaultTarget = (realSource: string): string => `${TEMP_WORKSPACE}/${posix.basename(realSource)}`
-
-/** Provider limits on paths: Vagrant's docker provider joins them into `-v host:guest[:ro]`. */
-export const providerPathProblem = (provider: string, source: string, target: string): string | undefined =>
-  provider === "docker" && (source.includes(":") || target.includes(":"))
-    ? "the docker provider passes mounts as `-v host:guest`, which cannot carry a ':' inside a path"
-    : undefined

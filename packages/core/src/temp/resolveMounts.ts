@@ -2,7 +2,7 @@ import { FileSystem, Path } from "@effect/platform"
 import type { PlatformError } from "@effect/platform/Error"
 import { Effect } from "effect"
 import type { InvalidInput } from "../errors.js"
-import { defaultTarget, hostSourceProblem, normalizeGuestTarget, providerPathProblem } from "./mountRules.js"
+import { defaultTarget, hostSourceProblem, normalizeGuestTarget } from "./mountRules.js"
 import { invalidMount, parseMountSpec } from "./mountSpec.js"
 import type { Mount } from "./TempVmRecord.js"
 
@@ -10,7 +10,8 @@ export interface MountContext {
   /** Relative sources are resolved against it. */
   readonly cwd: string
   readonly home: string
-  readonly provider: string
+  /** The provider's limits on mount paths (see the provider module), if it has any. */
+  readonly pathProblem?: ((source: string, target: string) => string | undefined) | undefined
   /** Guest login user (its home and ~/.ssh are protected targets). */
   readonly guestUser: string
   /** Mounts the VM already has: duplicates of these are refused too. */
@@ -52,7 +53,7 @@ export const resolveMounts = (specs: ReadonlyArray<string>, context: MountContex
       if (sourceProblem !== undefined) return yield* invalidMount(spec, `${real} ${sourceProblem}`)
       const target = normalizeGuestTarget(parsed.target ?? defaultTarget(real), context.guestUser)
       if (!target.ok) return yield* invalidMount(spec, target.reason)
-      const providerProblem = providerPathProblem(context.provider, real, target.target)
+      const providerProblem = context.pathProblem?.(real, target.target)
       if (providerProblem !== undefined) return yield* invalidMount(spec, providerProblem)
       const taken = [...context.existing, ...resolved]
       const sameSource = taken.find((m) => m.source === real)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { defaultTarget, hostSourceProblem, normalizeGuestTarget, providerPathProblem } from "../../src/temp/mountRules.js"
+import { defaultTarget, hostSourceProblem, normalizeGuestTarget } from "../../src/temp/mountRules.js"
 
 const HOME = "/home/me"
 
@@ -65,17 +65,6 @@ describe("normalizeGuestTarget", () => {
   it("protects the configured guest user's home", () => {
     expect(normalizeGuestTarget("/home/dev", "dev").ok).toBe(false)
     expect(normalizeGuestTarget("/home/dev", "vagrant").ok).toBe(true)
-  })
-})
-
-describe("providerPathProblem", () => {
-  it("docker cannot carry ':' in a path", () => {
-    expect(providerPathProblem("docker", "/a:b", "/workspace/x")).toContain("':'")
-    expect(providerPathProblem("docker", "/a", "/w:x")).toContain("':'")
-    expect(providerPathProblem("docker", "/a b", "/w x")).toBeUndefined()
-  })
-  it("other providers can", () => {
-    expect(providerPathProblem("virtualbox", "/a:b", "/w:x")).toBeUndefined()
   })
 })
 

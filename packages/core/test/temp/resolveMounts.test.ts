@@ -20,7 +20,8 @@ afterAll(() => Fs.rmSync(base, { recursive: true, force: true }))
 const context = (overrides: Partial<MountContext> = {}): MountContext => ({
   cwd,
   home,
-  provider: "docker",
+  // a provider's limits arrive as a function (the docker module's is tested in @vm/vagrant)
+  pathProblem: (source, target) => source.includes(":") || target.includes(":") ? "no ':' in paths here" : undefined,
   guestUser: "vagrant",
   existing: [],
   ...overrides
@@ -53,13 +54,13 @@ describe("resolveMounts", () => {
       ])
     }))
 
-  it.effect("a ':' in a host path works for providers other than docker", () =>
+  it.effect("a ':' in a host path works unless the provider's path rule refuses it", () =>
     Effect.gen(function*() {
-      expect(yield* resolve(["a:b:/data"], { provider: "virtualbox" })).toEqual([
+      expect(yield* resolve(["a:b:/data"], { pathProblem: undefined })).toEqual([
         { source: `${cwd}/a:b`, target: "/data", readonly: false }
       ])
       const e = yield* refused(["a:b:/data"])
-      expect(e.message).toBe(`mount 'a:b:/data': the docker provider passes mounts as \`-v host:guest\`, which cannot carry a ':' inside a path`)
+      expect(e.message).toBe(`mount 'a:b:/data': no ':' in paths here`)
     }))
 
   it.effect("a missing source is named, with a hint when it contains ':'", () =>

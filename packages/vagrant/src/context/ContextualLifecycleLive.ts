@@ -1,16 +1,12 @@
-import { FileSystem, Path } from "@effect/platform"
 import { type ConfigDrift, ContextualLifecycle } from "@vm/core/ContextualLifecycle"
 import type { VmError } from "@vm/core/errors"
 import { Lifecycle, type LifecycleShape } from "@vm/core/Lifecycle"
 import { Progress } from "@vm/core/Progress"
 import { ProjectContext, type ProjectContextShape } from "@vm/core/ProjectContext"
 import { Effect, Layer } from "effect"
-import { DockerCli } from "../hypervisors/DockerCli.js"
-import { VBoxManage } from "../hypervisors/VBoxManage.js"
 import { PortAllocator } from "../PortAllocator.js"
-import { SshClient } from "../SshClient.js"
-import { type VagrantProject, VagrantLifecycleLive, VagrantProjectLive, VagrantProjectTag } from "../VagrantProvider.js"
-import { VagrantRunner } from "../VagrantRunner.js"
+import { VagrantLifecycleLive } from "../lifecycle/VagrantLifecycle.js"
+import { type VagrantProject, type VagrantProjectDeps, VagrantProjectLive, VagrantProjectTag } from "../project/VagrantProject.js"
 import { applyConfig, planFor } from "./apply.js"
 
 /**
@@ -20,9 +16,7 @@ import { applyConfig, planFor } from "./apply.js"
 export const VagrantContextualLifecycleLive = Layer.effect(
   ContextualLifecycle,
   Effect.gen(function*() {
-    const tools = yield* Effect.context<
-      VagrantRunner | SshClient | DockerCli | VBoxManage | PortAllocator | FileSystem.FileSystem | Path.Path | Progress
-    >()
+    const tools = yield* Effect.context<VagrantProjectDeps | PortAllocator>()
     const progress = yield* Progress
     const within = <A>(
       context: ProjectContextShape,

@@ -2,7 +2,7 @@ import type { AppliedConfig } from "@vm/core/ContextualLifecycle"
 import type { VmError } from "@vm/core/errors"
 import type { ProgressShape } from "@vm/core/Progress"
 import { Effect } from "effect"
-import type { VagrantProject } from "../VagrantProvider.js"
+import type { VagrantProject } from "../project/VagrantProject.js"
 import { type ApplyPlan, planApply } from "./planApply.js"
 import { currentPlan } from "./renderCheck.js"
 

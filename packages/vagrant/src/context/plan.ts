@@ -1,10 +1,9 @@
 import { Schema } from "effect"
-import { createHash } from "node:crypto"
-import { forwardedPorts, type RenderInput, type RenderMachine, renderVagrantfile, resolveEnvironment } from "../render/Vagrantfile.js"
-import { resolveBox, resolveDockerImage, resolveProviderSettings, resolveUser, userDockerCreateArgs } from "../render/settings.js"
+import { sha256 } from "../hash.js"
+import { moduleOf } from "../providers/registry.js"
+import { type RenderInput, type RenderMachine, renderVagrantfile, resolveEnvironment } from "../render/Vagrantfile.js"
+import { forwardedPorts, resolveProviderSettings, resolveUser } from "../render/settings.js"
 import { planSyncedFolders } from "../render/syncedFolders.js"
-
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 
 export const PlannedFolder = Schema.Struct({ source: Schema.String, target: Schema.String, readonly: Schema.Boolean })
 export type PlannedFolder = typeof PlannedFolder.Type
@@ -27,7 +26,7 @@ export const MachinePlan = Schema.Struct({
   hostname: Schema.String,
   memory: Schema.NullOr(Schema.Number),
   cpus: Schema.NullOr(Schema.Number),
-  /** Forwarded ports (none with the docker provider: host network). */
+  /** Forwarded ports (none where guest ports are host ports: the docker provider's host network). */
   ports: Schema.Array(Schema.Number),
   /** Variable name → sha256 of its value. */
   environment: Schema.Record({ key: Schema.String, value: Schema.String }),
@@ -43,7 +42,8 @@ export type MachinePlan = typeof MachinePlan.Type
 /** Pure; throws like the renderer on input it cannot render (check it first, see renderCheck.ts). */
 export const machinePlan = (input: RenderInput, machine: RenderMachine): MachinePlan => {
   const { config, global } = input
-  const docker = input.provider === "docker"
+  const provider = moduleOf(input.provider)
+  const base = provider.base(config, global, input.dockerImageDefault)
   const folders = planSyncedFolders(
     input.projectRoot,
     config.project.workspace_path,
@@ -54,14 +54,14 @@ export const machinePlan = (input: RenderInput, machine: RenderMachine): Machine
   const environment = resolveEnvironment(config, global)
   return {
     provider: input.provider,
-    box: docker ? null : resolveBox(config, global),
-    image: docker ? resolveDockerImage(config, global, input.dockerImageDefault) : null,
-    createArgs: docker ? [...userDockerCreateArgs(config, global)] : [],
+    box: base.box,
+    image: base.image,
+    createArgs: [...base.createArgs],
     syncedFolders: [...folders.base, ...folders.extra].map((f) => ({ source: f.source, target: f.target, readonly: f.readonly })),
     hostname: machine.hostname,
     memory: settings.memory ?? null,
     cpus: settings.cpus ?? null,
-    ports: docker ? [] : forwardedPorts(config).map((p) => p.port),
+    ports: provider.guestPortsAreHostPorts ? [] : forwardedPorts(config).map((p) => p.port),
     environment: Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, sha256(v)])),
     provision: config.provision === undefined ? null : sha256(JSON.stringify(config.provision)),
     user: resolveUser(config, global) ?? null,

@@ -1,4 +1,5 @@
 import type { ApplyAction } from "@vm/core/ContextualLifecycle"
+import { providerModule } from "../providers/registry.js"
 import type { MachinePlan, PlannedFolder } from "./plan.js"
 
 /** One difference between the booted and the current plan, and what applying it takes. */
@@ -65,8 +66,8 @@ export const planApply = (booted: MachinePlan | undefined, current: MachinePlan)
       provision: false
     }
   }
-  const docker = current.provider === "docker"
-  const createdWith: PlanChange["action"] = docker ? "recreate" : "reload"
+  // what the provider fixes when it creates the machine (docker: limits, mounts, hostname) needs a new one
+  const createdWith: PlanChange["action"] = providerModule(current.provider)?.hardwareChange ?? "reload"
   const changes: Array<PlanChange> = []
   const add = (reason: string | undefined, action: PlanChange["action"]) => {
     if (reason !== undefined) changes.push({ reason, action })

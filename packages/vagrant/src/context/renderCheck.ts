@@ -4,17 +4,14 @@ import { ConfigInvalid, VmNotFound } from "@vm/core/errors"
 import type { ProjectContextShape } from "@vm/core/ProjectContext"
 import { Effect, Either } from "effect"
 import type { ProjectState } from "../ProjectState.js"
-import { DEFAULT_DOCKER_IMAGE, expandHome, projectRenderInput } from "../render/projectInput.js"
+import { moduleOf } from "../providers/registry.js"
+import { expandHome, projectRenderInput } from "../render/projectInput.js"
 import { renderVagrantfile, SYNCED_BEGIN, SYNCED_END } from "../render/Vagrantfile.js"
-import { resolveDockerImage } from "../render/settings.js"
 import { VAGRANTFILE_NAME } from "../VagrantRunner.js"
 import { machinePlan, type MachinePlan } from "./plan.js"
 
 /** The file `ctx.global` came from, for error messages. */
 export const globalConfigFile = (ctx: ProjectContextShape) => ctx.globalConfigFile ?? `${ctx.home}/.vm/config.yaml`
-
-/** The one user the local base image has (scripts/build-image.sh). */
-const IMAGE_USER = "vagrant"
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
@@ -60,24 +57,8 @@ export const checkRenderable = (ctx: ProjectContextShape, provider: VagrantProvi
     const found = findUnrenderable(config, [])
     if (found) return Either.left(new ConfigInvalid({ file, ...found }))
   }
-  const user = ctx.config.vm.user ?? ctx.global.defaults.user
-  if (provider === "docker" && user !== undefined && user !== IMAGE_USER) {
-    const image = resolveDockerImage(ctx.config, ctx.global, DEFAULT_DOCKER_IMAGE)
-    if (image === DEFAULT_DOCKER_IMAGE) {
-      const [file, key] = ctx.config.vm.user !== undefined
-        ? [ctx.configFile, "vm.user"]
-        : [globalConfigFile(ctx), "defaults.user"]
-      return Either.left(
-        new ConfigInvalid({
-          file,
-          key,
-          reason: `the docker image ${DEFAULT_DOCKER_IMAGE} has no user '${user}' (only '${IMAGE_USER}'); ` +
-            `remove the key or use an image/box that has this user`
-        })
-      )
-    }
-  }
-  return Either.right(undefined)
+  const problem = moduleOf(provider).render.configProblem?.(ctx, globalConfigFile(ctx))
+  return problem === undefined ? Either.right(undefined) : Either.left(problem)
 }
 
 const renderFailure = (ctx: ProjectContextShape) => (e: unknown) =>

@@ -1,8 +1,8 @@
 import type { InvalidInput } from "@vm/core/errors"
 import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import { powershellString, validGuid } from "../powershell.js"
-import { onPath } from "../VagrantProvider.js"
+import { HostTools } from "./HostTools.js"
 import { type CliError, type CliRun, processCli } from "./cli.js"
 
 export interface HyperVShape {
@@ -42,13 +42,18 @@ export const makeHyperV = (run: CliRun): HyperVShape => {
 }
 
 /** Windows PowerShell where it exists (Windows, WSL), else PowerShell 7. */
-export const powershellExecutable = () =>
-  process.platform === "win32" || onPath("powershell.exe") ? "powershell.exe" : "pwsh"
+export const powershellExecutable = Effect.gen(function*() {
+  const host = yield* HostTools
+  return host.platform === "win32" || Option.isSome(yield* host.which("powershell.exe")) ? "powershell.exe" : "pwsh"
+})
 
 export const HyperVLive = Layer.effect(
   HyperV,
-  Effect.map(ProcessRunner, (processes) =>
-    HyperV.of(makeHyperV(processCli(processes, powershellExecutable(), "Hyper-V needs Windows PowerShell (powershell.exe)"))))
+  Effect.gen(function*() {
+    const processes = yield* ProcessRunner
+    const executable = yield* powershellExecutable
+    return HyperV.of(makeHyperV(processCli(processes, executable, "Hyper-V needs Windows PowerShell (powershell.exe)")))
+  })
 )
 
 /** Over a scripted `run` of the PowerShell executable (see `scriptedCli`). */

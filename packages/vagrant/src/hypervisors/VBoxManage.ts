@@ -1,15 +1,11 @@
-import { CommandFailed, ParseFailed } from "@vm/core/errors"
+import { CommandFailed, type ParseFailed, tail } from "@vm/core/errors"
 import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
-import { Context, Effect, Layer, Ref } from "effect"
-import { onPath } from "../VagrantProvider.js"
+import { Context, Effect, Layer, Option, Ref } from "effect"
 import { type CliError, type CliRun, processCli } from "./cli.js"
+import { HostTools } from "./HostTools.js"
+import { readVBoxInfo, type SharedFolderInfo, VBOX_NOT_FOUND, type VBoxVmInfo } from "./vboxInfo.js"
 
-export interface SharedFolderInfo {
-  readonly name: string
-  readonly hostPath: string
-  /** Added with --transient (gone when the VM powers off). */
-  readonly transient: boolean
-}
+export type { SharedFolderInfo, VBoxVmInfo } from "./vboxInfo.js"
 
 export interface SharedFolderSpec {
   readonly name: string
@@ -22,7 +18,12 @@ export interface VBoxManageShape {
   readonly run: CliRun
   /** Is VBoxManage installed? */
   readonly available: Effect.Effect<boolean>
-  /** `VMState` from `showvminfo <uuid> --machinereadable` (running, poweroff, saved, aborted, …). */
+  /**
+   * `showvminfo <uuid> --machinereadable`, read by the one reader (vboxInfo.ts); None when VirtualBox
+   * has no such machine ("Could not find a registered machine", exit 1).
+   */
+  readonly showVmInfo: (uuid: string, timeoutMs: number) => Effect.Effect<Option.Option<VBoxVmInfo>, CliError | ParseFailed>
+  /** `VMState` (running, poweroff, saved, aborted, …); `not_created` for a VM VirtualBox does not know. */
   readonly vmState: (uuid: string, timeoutMs: number) => Effect.Effect<string, CliError | ParseFailed>
   /** `controlvm <uuid> poweroff`: pulls the plug of a running or paused VM. */
   readonly powerOff: (uuid: string, timeoutMs: number) => Effect.Effect<RunResult, CliError>
@@ -40,40 +41,23 @@ export class VBoxManage extends Context.Tag("@vm/vagrant/VBoxManage")<VBoxManage
 
 const SHARE_TIMEOUT_MS = 30_000
 
-/** `VMState="running"` → `running`. */
-export const parseVmState = (stdout: string): Effect.Effect<string, ParseFailed> => {
-  const match = /^VMState="([^"]*)"/m.exec(stdout)
-  return match
-    ? Effect.succeed(match[1]!)
-    : Effect.fail(new ParseFailed({ what: "VBoxManage showvminfo output", input: stdout, reason: "no VMState line" }))
-}
-
-/** VBoxManage's machine-readable strings escape `\` and `"` with a backslash. */
-const unquote = (value: string) => value.replace(/\\(["\\])/g, "$1").replace(/\\n/g, "\n")
-
-/** Shared folders from `showvminfo --machinereadable`. */
-export const parseSharedFolders = (text: string): ReadonlyArray<SharedFolderInfo> => {
-  const slots = new Map<string, { name?: string; hostPath?: string; transient: boolean }>()
-  for (const line of text.split("\n")) {
-    const m = /^SharedFolder(Name|Path)(Machine|Transient)Mapping(\d+)="(.*)"\s*$/.exec(line)
-    if (!m) continue
-    const key = `${m[2]}${m[3]}`
-    const slot = slots.get(key) ?? { transient: m[2] === "Transient" }
-    if (m[1] === "Name") slot.name = unquote(m[4]!)
-    else slot.hostPath = unquote(m[4]!)
-    slots.set(key, slot)
-  }
-  return [...slots.values()].flatMap((s) =>
-    s.name === undefined ? [] : [{ name: s.name, hostPath: s.hostPath ?? "", transient: s.transient }]
-  )
-}
-
 /** The typed helpers over any `run` (live or fake), so both issue exactly the same argv. */
-export const makeVBoxManage = (run: CliRun, available: Effect.Effect<boolean> = Effect.succeed(true)): VBoxManageShape => ({
+export const makeVBoxManage = (run: CliRun, available: Effect.Effect<boolean> = Effect.succeed(true)): VBoxManageShape => {
+  const showVmInfo = (uuid: string, timeoutMs: number) =>
+    run(["showvminfo", uuid, "--machinereadable"], { timeoutMs, check: false }).pipe(
+      Effect.flatMap((r): Effect.Effect<Option.Option<VBoxVmInfo>, CliError | ParseFailed> => {
+        if (r.exitCode === 0) return Effect.map(readVBoxInfo(r.stdout), Option.some)
+        if (VBOX_NOT_FOUND.test(r.stderr)) return Effect.succeed(Option.none())
+        return Effect.fail(
+          new CommandFailed({ command: ["VBoxManage", "showvminfo", uuid, "--machinereadable"], exitCode: r.exitCode, stderrTail: tail(r.stderr || r.stdout) })
+        )
+      })
+    )
+  return {
   run,
   available,
-  vmState: (uuid, timeoutMs) =>
-    run(["showvminfo", uuid, "--machinereadable"], { timeoutMs }).pipe(Effect.flatMap((r) => parseVmState(r.stdout))),
+  showVmInfo,
+  vmState: (uuid, timeoutMs) => Effect.map(showVmInfo(uuid, timeoutMs), Option.match({ onNone: () => "not_created", onSome: (i) => i.state })),
   powerOff: (uuid, timeoutMs) => run(["controlvm", uuid, "poweroff"], { timeoutMs }),
   discardState: (uuid, timeoutMs) => run(["discardstate", uuid], { timeoutMs }),
   addTransientShare: (uuid, share) =>
@@ -93,24 +77,25 @@ export const makeVBoxManage = (run: CliRun, available: Effect.Effect<boolean> = 
       Effect.asVoid
     ),
   sharedFolders: (uuid) =>
-    run(["showvminfo", uuid, "--machinereadable"], { timeoutMs: SHARE_TIMEOUT_MS }).pipe(
-      Effect.flatMap((r) =>
-        r.stdout.includes("=")
-          ? Effect.succeed(parseSharedFolders(r.stdout))
-          : Effect.fail(new ParseFailed({ what: "VBoxManage showvminfo output", input: r.stdout, reason: "no key=value lines" }))
-      )
-    )
-})
+    Effect.flatMap(showVmInfo(uuid, SHARE_TIMEOUT_MS), (info) =>
+      Option.isSome(info)
+        ? Effect.succeed(info.value.sharedFolders)
+        : Effect.fail(new CommandFailed({ command: ["VBoxManage", "showvminfo", uuid], exitCode: 1, stderrTail: `Could not find a registered machine with UUID {${uuid}}` })))
+  }
+}
 
 export const VBoxManageLive = Layer.effect(
   VBoxManage,
-  Effect.map(ProcessRunner, (processes) =>
-    VBoxManage.of(
+  Effect.gen(function*() {
+    const processes = yield* ProcessRunner
+    const host = yield* HostTools
+    return VBoxManage.of(
       makeVBoxManage(
         processCli(processes, "VBoxManage", "install VirtualBox from https://www.virtualbox.org"),
-        Effect.sync(() => onPath("VBoxManage"))
+        Effect.map(host.which("VBoxManage"), Option.isSome)
       )
-    ))
+    )
+  })
 )
 
 /** Over a scripted `run` (see `scriptedCli`). */

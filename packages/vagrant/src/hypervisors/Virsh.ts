@@ -1,5 +1,6 @@
 import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
-import { Context, Effect, Layer } from "effect"
+import { CommandFailed, tail } from "@vm/core/errors"
+import { Context, Effect, Layer, Option } from "effect"
 import { type CliError, type CliRun, processCli } from "./cli.js"
 
 /** vagrant-libvirt's default connection (`qemu_use_session` or `uri` in vm.yaml change it). */
@@ -10,8 +11,11 @@ export interface VirshShape {
   readonly run: CliRun
   /** `virsh -c <uri> destroy <uuid>`: immediate power-off of the domain (the disk is kept). */
   readonly destroy: (uri: string, uuid: string, timeoutMs: number) => Effect.Effect<RunResult, CliError>
-  /** `virsh -c <uri> domstate <uuid>`, in vagrant-libvirt's spelling (`shut off` → `shutoff`). */
-  readonly domState: (uri: string, uuid: string, timeoutMs: number) => Effect.Effect<string, CliError>
+  /**
+   * `virsh -c <uri> domstate <uuid>`, in vagrant-libvirt's spelling (`shut off` → `shutoff`);
+   * None when libvirt has no such domain ("failed to get domain", exit 1).
+   */
+  readonly domState: (uri: string, uuid: string, timeoutMs: number) => Effect.Effect<Option.Option<string>, CliError>
 }
 
 /** libvirt's CLI, addressed by the domain uuid from the machine's data directory. */
@@ -23,11 +27,22 @@ export const vagrantDomState = (virshState: string): string => {
   return s === "shut off" ? "shutoff" : s === "in shutdown" ? "shutting_down" : s.replace(/\s+/g, "_")
 }
 
+/** virsh's answer for a domain libvirt does not know (VIR_ERR_NO_DOMAIN; see testing/fixtures/virsh.ts). */
+export const VIRSH_NO_DOMAIN = /failed to get domain|Domain not found/i
+
 export const makeVirsh = (run: CliRun): VirshShape => ({
   run,
   destroy: (uri, uuid, timeoutMs) => run(["-c", uri, "destroy", uuid], { timeoutMs }),
   domState: (uri, uuid, timeoutMs) =>
-    run(["-c", uri, "domstate", uuid], { timeoutMs }).pipe(Effect.map((r) => vagrantDomState(r.stdout)))
+    run(["-c", uri, "domstate", uuid], { timeoutMs, check: false }).pipe(
+      Effect.flatMap((r) =>
+        r.exitCode === 0
+          ? Effect.succeed(Option.some(vagrantDomState(r.stdout)))
+          : VIRSH_NO_DOMAIN.test(r.stderr)
+          ? Effect.succeed(Option.none())
+          : Effect.fail(new CommandFailed({ command: ["virsh", "-c", uri, "domstate", uuid], exitCode: r.exitCode, stderrTail: tail(r.stderr || r.stdout) }))
+      )
+    )
 })
 
 export const VirshLive = Layer.effect(

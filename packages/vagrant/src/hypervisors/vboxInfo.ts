@@ -1,18 +1,84 @@
+import { ParseFailed } from "@vm/core/errors"
+import { Effect } from "effect"
+
 /**
- * `VBoxManage showvminfo --machinereadable` lines: `key="value"`, `key=value` or `"quoted key"="value"`.
- * VirtualBox writes values with `"` and `\` unescaped, so only the outer quotes are stripped.
+ * `VBoxManage showvminfo <uuid> --machinereadable`, read once for every user (state queries,
+ * vm kill, live shared folders). Lines are `key=value`, `key="value"` or `"key"="value"`.
+ * VirtualBox quotes strings and escapes exactly `"` and `\` with a backslash
+ * (VBoxManageInfo.cpp, outputMachineReadableStringWorker; see testing/fixtures/vboxmanage.ts):
+ * `C:\new` is printed `"C:\\new"`. Nothing else is escaped, so `\n` in a value is a backslash and an n.
  */
 export const parseVBoxInfo = (text: string): Record<string, string> => {
   const out: Record<string, string> = {}
-  const unquote = (s: string) => (s.length >= 2 && s.startsWith('"') && s.endsWith('"') ? s.slice(1, -1) : s)
   for (const raw of text.split("\n")) {
     const line = raw.replace(/\r$/, "")
-    const eq = line.startsWith('"') ? line.indexOf('"=', 1) + 1 : line.indexOf("=")
-    if (eq <= 0) continue
-    out[unquote(line.slice(0, eq))] = unquote(line.slice(eq + 1))
+    const key = line.startsWith('"') ? readQuoted(line, 0) : undefined
+    const eq = key !== undefined ? key.end : line.indexOf("=")
+    if (eq <= 0 || line[eq] !== "=") continue
+    const name = key !== undefined ? key.value : line.slice(0, eq)
+    const rest = line.slice(eq + 1)
+    const value = rest.startsWith('"') ? readQuoted(rest, 0) : undefined
+    out[name] = value !== undefined && value.end === rest.length ? value.value : rest
   }
   return out
 }
 
+/** The quoted string starting at `at` (a `"`), unescaped; `end` is the index after the closing quote. */
+const readQuoted = (s: string, at: number): { readonly value: string; readonly end: number } | undefined => {
+  let value = ""
+  for (let i = at + 1; i < s.length; i++) {
+    const c = s[i]!
+    if (c === "\\" && (s[i + 1] === '"' || s[i + 1] === "\\")) {
+      value += s[i + 1]
+      i++
+    } else if (c === '"') {
+      return { value, end: i + 1 }
+    } else {
+      value += c
+    }
+  }
+  return undefined
+}
+
 /** VBoxManage's message for a uuid it does not know (the VM was deleted outside Vagrant). */
 export const VBOX_NOT_FOUND = /Could not find a registered machine/i
+
+export interface SharedFolderInfo {
+  readonly name: string
+  readonly hostPath: string
+  /** Added with --transient (gone when the VM powers off). */
+  readonly transient: boolean
+}
+
+export interface VBoxVmInfo {
+  readonly values: Readonly<Record<string, string>>
+  /** `VMState`; `inaccessible` when VirtualBox cannot read the VM's files (as Vagrant's driver says). */
+  readonly state: string
+  readonly stateChangedAt: string | null
+  readonly sharedFolders: ReadonlyArray<SharedFolderInfo>
+}
+
+/** Shared folders from the parsed values: `SharedFolder{Name,Path}{Machine,Transient}Mapping<n>`. */
+export const sharedFoldersOf = (values: Readonly<Record<string, string>>): ReadonlyArray<SharedFolderInfo> => {
+  const slots = new Map<string, { name?: string; hostPath?: string; transient: boolean }>()
+  for (const [key, value] of Object.entries(values)) {
+    const m = /^SharedFolder(Name|Path)(Machine|Transient)Mapping(\d+)$/.exec(key)
+    if (!m) continue
+    const slotKey = `${m[2]}${m[3]}`
+    const slot = slots.get(slotKey) ?? { transient: m[2] === "Transient" }
+    if (m[1] === "Name") slot.name = value
+    else slot.hostPath = value
+    slots.set(slotKey, slot)
+  }
+  return [...slots.values()].flatMap((s) => s.name === undefined ? [] : [{ name: s.name, hostPath: s.hostPath ?? "", transient: s.transient }])
+}
+
+/** The reader over showvminfo's stdout: fails when the output has no VM state at all. */
+export const readVBoxInfo = (stdout: string): Effect.Effect<VBoxVmInfo, ParseFailed> => {
+  const values = parseVBoxInfo(stdout)
+  const state = values["name"] === "<inaccessible>" ? "inaccessible" : values["VMState"]
+  if (state === undefined) {
+    return Effect.fail(new ParseFailed({ what: "VBoxManage showvminfo output", input: stdout, reason: "no VMState line" }))
+  }
+  return Effect.succeed({ values, state, stateChangedAt: values["VMStateChangeTime"] ?? null, sharedFolders: sharedFoldersOf(values) })
+}

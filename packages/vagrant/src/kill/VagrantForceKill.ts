@@ -3,17 +3,12 @@ import { KillFailed, ProviderUnsupported, VmNotRunning } from "@vm/core/errors"
 import { ForceKill, KILL_BUDGET_MS, type KillOptions, type KillReport } from "@vm/core/ForceKill"
 import { Progress } from "@vm/core/Progress"
 import { Clock, Effect, Either, Layer, Option } from "effect"
-import { DockerCli } from "../hypervisors/DockerCli.js"
 import { HostProcesses } from "../hypervisors/HostProcesses.js"
-import { HyperV } from "../hypervisors/HyperV.js"
-import { Prlctl } from "../hypervisors/Prlctl.js"
-import { VBoxManage } from "../hypervisors/VBoxManage.js"
-import { DEFAULT_LIBVIRT_URI, Virsh } from "../hypervisors/Virsh.js"
-import { Vmrun } from "../hypervisors/Vmrun.js"
 import { parseStatus } from "../machineReadable.js"
-import { VagrantProjectTag } from "../VagrantProvider.js"
+import { VagrantProjectTag } from "../project/VagrantProject.js"
+import type { HardStop } from "../providers/Provider.js"
+import { isOff, isSavedState, providerModule } from "../providers/registry.js"
 import { detectMachine } from "./detectMachine.js"
-import { type HardStop, hardStopFor, isOff, isSavedState } from "./hardStops.js"
 import { bounded, describeError, pollOff, type Rung, runLadder } from "./ladder.js"
 import { processKillRung } from "./processKill.js"
 
@@ -39,16 +34,6 @@ export const VagrantForceKillLive = Layer.effect(
     const path = yield* Path.Path
     const progress = yield* Progress
     const host = yield* HostProcesses
-    const tools = {
-      docker: yield* DockerCli,
-      vbox: yield* VBoxManage,
-      vmrun: yield* Vmrun,
-      hyperv: yield* HyperV,
-      virsh: yield* Virsh,
-      prlctl: yield* Prlctl,
-      fs
-    }
-    const libvirtUri = p.ctx.config.vagrant.libvirt?.uri ?? DEFAULT_LIBVIRT_URI
 
     const kill = (instance: string, options: KillOptions = {}) =>
       Effect.gen(function*() {
@@ -61,7 +46,9 @@ export const VagrantForceKillLive = Layer.effect(
         )
         if (Option.isNone(detected)) return yield* new VmNotRunning({ name: instance, state: "not created" })
         const { id, provider } = detected.value
-        const hard = hardStopFor(provider, id, tools, { libvirtUri })
+        // the provider the machine really runs on (its data directory), whose module knows the hard stop
+        const hardStop = providerModule(provider)?.hardStop
+        const hard = hardStop === undefined ? Option.none<HardStop>() : Option.some(hardStop(p.env, id))
         const warnings: Array<string> = []
         const finish = (step: KillReport["step"], stepsTried: KillReport["stepsTried"]) =>
           Effect.map(Clock.currentTimeMillis, (now): KillReport => ({

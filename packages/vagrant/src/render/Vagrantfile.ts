@@ -1,35 +1,13 @@
-import type { GlobalConfig, ProjectConfig, SyncedFolder, VagrantProviderName } from "@vm/core/config/schema"
+import type { GlobalConfig, ProjectConfig } from "@vm/core/config/schema"
 import { isAbsolute, resolve } from "node:path"
+import { moduleOf } from "../providers/registry.js"
 import { rubyString, rubyValue } from "../ruby.js"
-import { DOCKER_HOST_NETWORK_PATCH } from "./dockerPatch.js"
 import { envScript } from "./envScript.js"
-import { providerBlock } from "./providers.js"
-import { resolveBox, resolveDockerImage, resolveUser } from "./settings.js"
+import { forwardedPorts, resolveUser } from "./settings.js"
 import { planSyncedFolders, SYNCED_BEGIN, SYNCED_END, syncedFolderLine } from "./syncedFolders.js"
+import type { RenderInput, RenderMachine } from "./types.js"
 
-export interface RenderMachine {
-  /** User-facing instance name, e.g. "dev". */
-  readonly instance: string
-  /** Vagrant machine name (already validated, contains a non-hex letter). */
-  readonly machine: string
-  /** docker provider: loopback port sshd listens on (unique per machine); null for other providers. */
-  readonly sshPort: number | null
-  /** Already validated. */
-  readonly hostname: string
-}
-
-export interface RenderInput {
-  /** Absolute host path; synced to config.project.workspace_path. */
-  readonly projectRoot: string
-  readonly provider: VagrantProviderName
-  readonly config: ProjectConfig
-  readonly global: GlobalConfig
-  /** ALL machines of the project: a machine missing from the file becomes unmanageable. */
-  readonly machines: ReadonlyArray<RenderMachine>
-  /** Tool-managed mounts (temp VMs), absolute sources. */
-  readonly extraSyncedFolders: ReadonlyArray<SyncedFolder>
-  readonly dockerImageDefault: string
-}
+export type { RenderInput, RenderMachine } from "./types.js"
 
 const HEADER = [
   "# -*- mode: ruby -*-",
@@ -50,30 +28,9 @@ export const resolveEnvironment = (config: ProjectConfig, global: GlobalConfig):
   return Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, String(v)]))
 }
 
-/** Forwarded host ports (`_range` expanded), each port once. */
-export const forwardedPorts = (config: ProjectConfig): Array<{ readonly id: string; readonly port: number }> => {
-  const seen = new Set<number>()
-  const out: Array<{ id: string; port: number }> = []
-  const add = (id: string, port: number) => {
-    if (seen.has(port)) return
-    seen.add(port)
-    out.push({ id, port })
-  }
-  for (const [name, value] of Object.entries(config.ports)) {
-    if (name !== "_range" && typeof value === "number") add(`vm-${name}`, value)
-  }
-  const range = config.ports["_range"]
-  if (Array.isArray(range)) {
-    const [first, last] = range as readonly [number, number]
-    for (let port = first; port <= last; port++) add(`vm-_range-${port}`, port)
-  }
-  return out
-}
-
 const portLines = (input: RenderInput): ReadonlyArray<string> => {
-  if (input.provider === "docker") {
-    return ["# docker runs with --network=host: guest ports are host ports, nothing to forward"]
-  }
+  const provider = moduleOf(input.provider).render
+  if (!provider.forwardsPorts(input.config)) return provider.noPortsNote === undefined ? [] : [`# ${provider.noPortsNote}`]
   const hostIp = input.config.vm.port_binding ?? "127.0.0.1"
   return forwardedPorts(input.config).map(({ id, port }) =>
     `config.vm.network :forwarded_port, guest: ${port}, host: ${port}, host_ip: ${rubyString(hostIp)}, auto_correct: true, id: ${rubyString(id)}`
@@ -98,20 +55,8 @@ const userProvision = (input: RenderInput): ReadonlyArray<string> => {
 }
 
 const machineBlock = (input: RenderInput, m: RenderMachine): ReadonlyArray<string> => {
-  const body: Array<string> = [`m.vm.hostname = ${rubyString(m.hostname)}`]
-  if (input.provider === "docker") {
-    if (m.sshPort === null || !Number.isInteger(m.sshPort) || m.sshPort < 1 || m.sshPort > 65535) {
-      throw new Error(`docker machine ${m.machine} needs an ssh port, got ${m.sshPort}`)
-    }
-    body.push(
-      "m.ssh.host = '127.0.0.1'",
-      `m.ssh.port = ${m.sshPort}`,
-      // the implicit ssh forward would become `-p 127.0.0.1:2222:22`, meaningless with host networking
-      `m.vm.network :forwarded_port, id: 'ssh', guest: 22, host: ${m.sshPort}, disabled: true`
-    )
-  } else {
-    body.push(`m.vm.box = ${rubyString(resolveBox(input.config, input.global))}`)
-  }
+  const provider = moduleOf(input.provider).render
+  const body: Array<string> = [`m.vm.hostname = ${rubyString(m.hostname)}`, ...provider.machineLines(input, m)]
   const user = resolveUser(input.config, input.global)
   // read by every ssh connection Vagrant makes, and by `vagrant ssh-config` (vm exec/ssh)
   if (user !== undefined) body.push(`m.ssh.username = ${rubyString(user)}`)
@@ -123,7 +68,7 @@ const machineBlock = (input: RenderInput, m: RenderMachine): ReadonlyArray<strin
       rubyString(envScript(resolveEnvironment(input.config, input.global)))
     }`,
     ...userProvision(input),
-    ...providerBlock({ ...input, instance: m.instance, machine: m.machine, sshPort: m.sshPort })
+    ...provider.block({ ...input, instance: m.instance, machine: m.machine, sshPort: m.sshPort })
   )
   return [
     `config.vm.define ${rubyString(m.machine)}, autostart: false do |m|`,
@@ -141,28 +86,27 @@ const assertDistinct = (values: ReadonlyArray<string>, what: string): void => {
 /** The complete Vagrantfile for a project; pure, so the same input always gives the same bytes. */
 export const renderVagrantfile = (input: RenderInput): string => {
   assertDistinct(input.machines.map((m) => m.machine), "machine name")
-  if (input.provider === "docker") assertDistinct(input.machines.map((m) => String(m.sshPort)), "ssh port")
+  const provider = moduleOf(input.provider).render
+  if (provider.ownsSshPort(input.config)) assertDistinct(input.machines.map((m) => String(m.sshPort)), "ssh port")
   const folders = planSyncedFolders(
     input.projectRoot,
     input.config.project.workspace_path,
     [...input.config.synced_folders, ...input.global.synced_folders],
     input.extraSyncedFolders
   )
-  const usesDefaultImage = input.provider === "docker" &&
-    resolveDockerImage(input.config, input.global, input.dockerImageDefault) === input.dockerImageDefault
   const indent = (lines: ReadonlyArray<string>) => lines.map((line) => `  ${line}`)
   const lines = [
     ...HEADER,
     "",
-    ...(input.provider === "docker" ? [DOCKER_HOST_NETWORK_PATCH] : []),
+    ...provider.preamble(input),
     `Vagrant.configure("2") do |config|`,
     // our image is Debian: skips ~2 s of guest detection over ssh on every up
-    ...(usesDefaultImage ? ["  config.vm.guest = :debian"] : []),
+    ...(provider.knownDebianGuest(input) ? ["  config.vm.guest = :debian"] : []),
     "  config.vm.synced_folder '.', '/vagrant', disabled: true",
-    ...indent(folders.base.map((f) => syncedFolderLine(f, input.provider))),
+    ...indent(folders.base.map((f) => syncedFolderLine(f, provider.readonlyFolderOptions))),
     // column 0 so that a whole-line comparison finds the markers
     SYNCED_BEGIN,
-    ...indent(folders.extra.map((f) => syncedFolderLine(f, input.provider))),
+    ...indent(folders.extra.map((f) => syncedFolderLine(f, provider.readonlyFolderOptions))),
     SYNCED_END,
     ...indent(portLines(input)),
     ...input.machines.flatMap((m) => ["", ...indent(machineBlock(input, m))]),
@@ -180,5 +124,5 @@ export const renderVagrantfile = (input: RenderInput): string => {
 }
 
 export { SYNCED_BEGIN, SYNCED_END } from "./syncedFolders.js"
-export { containerName, resolveProviderSettings } from "./settings.js"
+export { containerName, forwardedPorts, resolveProviderSettings } from "./settings.js"
 export { envScript } from "./envScript.js"

@@ -3,8 +3,9 @@ import type { ProjectContextShape } from "@vm/core/ProjectContext"
 import type { ProjectState } from "../ProjectState.js"
 import type { RenderInput, RenderMachine } from "./Vagrantfile.js"
 
-/** Built by scripts/build-image.sh; the docker provider's default "box". */
-export const DEFAULT_DOCKER_IMAGE = "vm-local/debian:bookworm"
+import { DEFAULT_DOCKER_IMAGE } from "../providers/docker.js"
+
+export { DEFAULT_DOCKER_IMAGE } from "../providers/docker.js"
 
 const hostnameFor = (ctx: ProjectContextShape, instance: string) => {
   const base = ctx.config.project.name.toLowerCase().replace(/[^a-z0-9-]/g, "-")

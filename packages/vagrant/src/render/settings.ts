@@ -1,6 +1,6 @@
 import { DEFAULT_INSTANCE } from "@vm/core/instances"
 import type { GlobalConfig, ProjectConfig } from "@vm/core/config/schema"
-import { createHash } from "node:crypto"
+import { sha256 } from "../hash.js"
 
 export interface ProviderSettings {
   /** MB; undefined when unset or `unlimited`. */
@@ -45,7 +45,7 @@ const dockerSafe = (s: string): string => s.toLowerCase().replace(/[^a-z0-9_.-]/
  * hash of the project root tells apart two checkouts with the same project name.
  */
 export const containerName = (projectName: string, machine: string, projectRoot: string): string =>
-  `vm-${dockerSafe(projectName)}-${dockerSafe(machine)}-${createHash("sha256").update(projectRoot).digest("hex").slice(0, 8)}`
+  `vm-${dockerSafe(projectName)}-${dockerSafe(machine)}-${sha256(projectRoot).slice(0, 8)}`
 
 /**
  * A provider-level VM name (`vb.name`, `h.vmname`, `prl.name`) for one instance: the configured
@@ -53,3 +53,23 @@ export const containerName = (projectName: string, machine: string, projectRoot:
  */
 export const instanceVmName = (name: string, instance: string): string =>
   instance === DEFAULT_INSTANCE ? name : `${name}-${instance}`
+
+/** Forwarded host ports (`_range` expanded), each port once. */
+export const forwardedPorts = (config: ProjectConfig): Array<{ readonly id: string; readonly port: number }> => {
+  const seen = new Set<number>()
+  const out: Array<{ id: string; port: number }> = []
+  const add = (id: string, port: number) => {
+    if (seen.has(port)) return
+    seen.add(port)
+    out.push({ id, port })
+  }
+  for (const [name, value] of Object.entries(config.ports)) {
+    if (name !== "_range" && typeof value === "number") add(`vm-${name}`, value)
+  }
+  const range = config.ports["_range"]
+  if (Array.isArray(range)) {
+    const [first, last] = range as readonly [number, number]
+    for (let port = first; port <= last; port++) add(`vm-_range-${port}`, port)
+  }
+  return out
+}

@@ -1,4 +1,4 @@
-import type { SyncedFolder, VagrantProviderName } from "@vm/core/config/schema"
+import type { SyncedFolder } from "@vm/core/config/schema"
 import { isAbsolute, resolve } from "node:path"
 import { rubyString } from "../ruby.js"
 
@@ -51,9 +51,8 @@ export const planSyncedFolders = (
   return { base, extra: extraFolders }
 }
 
-/** One `config.vm.synced_folder` line; read-only is spelled differently per provider. */
-export const syncedFolderLine = (folder: ResolvedFolder, provider: VagrantProviderName): string => {
-  // docker appends docker_consistency verbatim to `-v host:guest`, giving `:ro`
-  const ro = !folder.readonly ? "" : provider === "docker" ? ", docker_consistency: 'ro'" : ", mount_options: ['ro']"
+/** One `config.vm.synced_folder` line; read-only is spelled differently per provider (its module's `readonlyFolderOptions`). */
+export const syncedFolderLine = (folder: ResolvedFolder, readonlyOptions: string): string => {
+  const ro = folder.readonly ? readonlyOptions : ""
   return `config.vm.synced_folder ${rubyString(folder.source)}, ${rubyString(folder.target)}${ro}`
 }

@@ -4,8 +4,8 @@ import { noResources, type ServiceStatus, type StatusReport, StatusReporter } fr
 import { Effect, Either, Layer, Option } from "effect"
 import { guestScript } from "../guestScripts.js"
 import { SshClient } from "../SshClient.js"
-import { normalizeState } from "../states.js"
-import { VagrantProjectTag } from "../VagrantProvider.js"
+import { normalizeState } from "../providers/registry.js"
+import { VagrantProjectTag } from "../project/VagrantProject.js"
 import { decodeGuestMetrics, type GuestMetrics, metricsCommand, type ServiceProbe, serviceProbes } from "./guestMetrics.js"
 import { readCachedReport, STATUS_CACHE_DIR, writeCachedReport } from "./reportCache.js"
 
@@ -63,8 +63,8 @@ export const VagrantStatusReporterLive = Layer.effect(
     const path = yield* Path.Path
     const { ctx, timeouts } = p
     const cacheMs = (ctx.global.status.cache_seconds ?? 5) * 1000
-    const probes = serviceProbes(ctx.config, p.provider)
-    const command = metricsCommand(probes, { container: p.provider === "docker", sampleCs: CPU_SAMPLE_CS })
+    const probes = serviceProbes(ctx.config, p.module.guestPortsAreHostPorts)
+    const command = metricsCommand(probes, { container: p.module.guestIsContainer, sampleCs: CPU_SAMPLE_CS })
     const withPlatform = <A, E>(effect: Effect.Effect<A, E, FileSystem.FileSystem | Path.Path>) =>
       effect.pipe(Effect.provideService(FileSystem.FileSystem, fs), Effect.provideService(Path.Path, path))
 

@@ -1,7 +1,7 @@
-import type { ProjectConfig, VagrantProviderName } from "@vm/core/config/schema"
+import type { ProjectConfig } from "@vm/core/config/schema"
 import { ParseFailed } from "@vm/core/errors"
 import { Effect, ParseResult, Schema } from "effect"
-import { forwardedPorts } from "../render/Vagrantfile.js"
+import { forwardedPorts } from "../render/settings.js"
 import { shellJoin } from "../shell.js"
 
 const Count = Schema.NullOr(Schema.Number.pipe(Schema.nonNegative()))
@@ -52,9 +52,9 @@ export interface ServiceProbe {
 
 /**
  * The enabled services of vm.yaml, in file order. Host port: the configured `host_port`, else the
- * guest port itself when the docker provider shares the host network or `ports:` forwards it.
+ * guest port itself when guest ports are host ports (the docker provider's host network) or `ports:` forwards it.
  */
-export const serviceProbes = (config: ProjectConfig, provider: VagrantProviderName): ReadonlyArray<ServiceProbe> => {
+export const serviceProbes = (config: ProjectConfig, guestPortsAreHostPorts: boolean): ReadonlyArray<ServiceProbe> => {
   const forwarded = new Set(forwardedPorts(config).map((p) => p.port))
   return Object.entries(config.services)
     .filter(([, s]) => s.enabled)
@@ -63,7 +63,7 @@ export const serviceProbes = (config: ProjectConfig, provider: VagrantProviderNa
       process: s.process,
       unit: s.unit,
       port: s.port,
-      hostPort: s.host_port ?? (s.port !== undefined && (provider === "docker" || forwarded.has(s.port)) ? s.port : null)
+      hostPort: s.host_port ?? (s.port !== undefined && (guestPortsAreHostPorts || forwarded.has(s.port)) ? s.port : null)
     }))
 }
 

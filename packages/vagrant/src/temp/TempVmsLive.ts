@@ -18,7 +18,11 @@ import { VagrantProviderLayer } from "../layers.js"
 import { machineNameFor } from "../names.js"
 import { PortAllocator } from "../PortAllocator.js"
 import { SshClient } from "../SshClient.js"
-import { onPath, resolveProviderName, timeoutsFor, VagrantProjectTag } from "../VagrantProvider.js"
+import { resolveProviderName } from "../project/providerChoice.js"
+import { timeoutsFor } from "../project/timeouts.js"
+import { VagrantProjectTag } from "../project/VagrantProject.js"
+import { providerModule } from "../providers/registry.js"
+import { HostTools } from "../hypervisors/HostTools.js"
 import { VagrantRunner } from "../VagrantRunner.js"
 import { applyMounts } from "./applyMounts.js"
 import { probeSsh, waitHealthy } from "./health.js"
@@ -38,7 +42,7 @@ export const runDetached = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.flatMap(Effect.forkDaemon(Effect.interruptible(effect)), Fiber.join)
 
 /** What the normal provider layers need besides the project: the tools TempVmsLive hands on to each VM. */
-type ProviderTools =
+type VmLayerDeps =
   | Exclude<Layer.Layer.Context<typeof VagrantProviderLayer>, ProjectContext>
   | VagrantRunner
   | SshClient
@@ -48,6 +52,7 @@ type ProviderTools =
   | Progress
   | FileSystem.FileSystem
   | Path.Path
+  | HostTools
 
 const pending = (r: TempVmRecord) => r.appliedMounts === null || !sameMounts(r.appliedMounts, r.mounts)
 
@@ -56,10 +61,11 @@ export const TempVmsLive = (settings: TempSettings) =>
   Layer.effect(
     TempVms,
     Effect.gen(function*() {
-      const tools = yield* Effect.context<ProviderTools>()
+      const tools = yield* Effect.context<VmLayerDeps>()
       const fs = yield* FileSystem.FileSystem
       const path = yield* Path.Path
       const progress = yield* Progress
+      const virtualBoxInstalled = Option.isSome(yield* (yield* HostTools).which("VBoxManage"))
       const { global, home } = settings
       const store = makeTempStore(home, fs, path)
       const withPlatform = <A, E>(effect: Effect.Effect<A, E, FileSystem.FileSystem | Path.Path>) =>
@@ -89,19 +95,19 @@ export const TempVmsLive = (settings: TempSettings) =>
           )
         )
 
-      const timeouts = timeoutsFor({ root: "", configFile: "", config: tempProjectConfig(undefined), global, home })
+      const timeouts = timeoutsFor({ global })
       const healthTimeoutMs = (global.timeouts.ssh ?? 30) * 4 * 1000
       /** Serializes everything that boots, changes or destroys the machine of one temp VM. */
       const underApplyLock = <A, E>(name: string, effect: Effect.Effect<A, E>) =>
         withPlatform(withFileLock(tempApplyLock(tempDir(home, name)), effect, timeouts.upMs * 2))
 
       const providerFor: TempVmsShape["providerFor"] = (requested) =>
-        resolveProviderName({ root: "", configFile: "", config: tempProjectConfig(requested), global, home }, onPath)
+        resolveProviderName({ config: tempProjectConfig(requested), global }, virtualBoxInstalled)
 
       const mountContext = (record: Pick<TempVmRecord, "provider">, cwd: string, existing: ReadonlyArray<Mount>) => ({
         cwd,
         home,
-        provider: record.provider,
+        pathProblem: providerModule(record.provider)?.mountPathProblem,
         guestUser: guestUser(global),
         existing
       })

@@ -2,7 +2,7 @@ import { CommandFailed, SshFailed, tail } from "@vm/core/errors"
 import { Progress } from "@vm/core/Progress"
 import { Effect, Schedule } from "effect"
 import { SshClient } from "../SshClient.js"
-import { VagrantProjectTag } from "../VagrantProvider.js"
+import { VagrantProjectTag } from "../project/VagrantProject.js"
 
 const PROBE = "echo vm-ok"
 

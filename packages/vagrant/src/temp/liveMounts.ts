@@ -2,10 +2,10 @@ import { VmNotRunning } from "@vm/core/errors"
 import { Progress } from "@vm/core/Progress"
 import type { Mount } from "@vm/core/temp/TempVmRecord"
 import { Effect, Option } from "effect"
-import * as Crypto from "node:crypto"
 import { VBoxManage } from "../hypervisors/VBoxManage.js"
+import { sha256 } from "../hash.js"
 import { shellQuote } from "../shell.js"
-import { VagrantProjectTag } from "../VagrantProvider.js"
+import { VagrantProjectTag } from "../project/VagrantProject.js"
 import { guestCommand } from "./health.js"
 
 /**
@@ -14,7 +14,7 @@ import { guestCommand } from "./health.js"
  */
 export const shareNameFor = (target: string): string =>
   `vm_${target.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "").slice(0, 40)}_${
-    Crypto.createHash("sha256").update(target).digest("hex").slice(0, 8)
+    sha256(target).slice(0, 8)
   }`
 
 /** Mounts a VirtualBox share in the guest as the login user (vboxsf needs the Guest Additions). */

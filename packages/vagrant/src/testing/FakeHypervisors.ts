@@ -2,6 +2,7 @@ import { Effect, Layer, Ref } from "effect"
 import { type CliAnswer, type CliCall, notScripted, scriptedCli } from "../hypervisors/cli.js"
 import { DockerCliFake } from "../hypervisors/DockerCli.js"
 import { HostProcessesFake } from "../hypervisors/HostProcesses.js"
+import { HostToolsFake } from "../hypervisors/HostTools.js"
 import { HyperVFake } from "../hypervisors/HyperV.js"
 import { PrlctlFake } from "../hypervisors/Prlctl.js"
 import { VBoxManageFake } from "../hypervisors/VBoxManage.js"
@@ -21,6 +22,8 @@ export interface HypervisorScript {
   readonly processes?: Map<number, ReadonlyArray<string>>
   /** Reading the process table hangs. */
   readonly processListHangs?: boolean
+  /** Programs on the fake host's PATH (default: none of the hypervisor CLIs). */
+  readonly hostTools?: ReadonlyArray<string>
 }
 
 const unscripted: CliAnswer = () => notScripted
@@ -41,7 +44,8 @@ export const makeFakeHypervisors = (script: HypervisorScript, log?: Ref.Ref<Read
       HyperVFake(cli("powershell.exe", script.powershell)),
       VirshFake(cli("virsh", script.virsh)),
       PrlctlFake(cli("prlctl", script.prlctl)),
-      HostProcessesFake(script.processes ?? new Map(), calls, { hang: script.processListHangs ?? false })
+      HostProcessesFake(script.processes ?? new Map(), calls, { hang: script.processListHangs ?? false }),
+      HostToolsFake(script.hostTools ?? ["vagrant", "ssh"])
     )
     return { layer, calls: Ref.get(calls), log: calls }
   })

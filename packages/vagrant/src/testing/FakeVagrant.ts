@@ -2,6 +2,7 @@ import { CommandFailed, SshFailed } from "@vm/core/errors"
 import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
 import { Effect, Layer, Ref } from "effect"
 import { execFileSync } from "node:child_process"
+import * as Crypto from "node:crypto"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -9,6 +10,8 @@ import { ENV_FILE } from "../render/envScript.js"
 import { scriptedCli } from "../hypervisors/cli.js"
 import { DockerCliFake } from "../hypervisors/DockerCli.js"
 import { VBoxManageFake } from "../hypervisors/VBoxManage.js"
+import { VirshFake } from "../hypervisors/Virsh.js"
+import { providerModule } from "../providers/registry.js"
 import { SshClient } from "../SshClient.js"
 import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "../VagrantRunner.js"
 
@@ -113,6 +116,8 @@ export const makeFakeVagrant = Effect.gen(function*() {
     return [...Fs.readFileSync(file, "utf8").matchAll(/config\.vm\.define '([^']+)'/g)].map((m) => m[1]!)
   }
   const providerOf = (call: FakeCall) => call.provider ?? "docker"
+  /** Folders fixed when the machine is created (docker bind mounts): reload does not re-sync them. */
+  const fixedAtCreation = (call: FakeCall) => providerModule(providerOf(call))?.hardwareChange === "recreate"
   const idFile = (call: FakeCall, machine: string) =>
     Path.join(call.cwd, DOTFILE_PATH, "machines", machine, providerOf(call), "id")
   const ok = (stdout = ""): RunResult => ({ exitCode: 0, stdout, stderr: "", durationMs: 1 })
@@ -147,9 +152,9 @@ export const makeFakeVagrant = Effect.gen(function*() {
           const file = idFile(c, target!)
           if (!Fs.existsSync(file)) {
             Fs.mkdirSync(Path.dirname(file), { recursive: true })
-            Fs.writeFileSync(file, Math.random().toString(16).slice(2).padEnd(16, "0"))
+            Fs.writeFileSync(file, newMachineId(providerOf(c), target!))
           }
-          if (creating || providerOf(c) !== "docker") syncFolders(call.cwd, target!)
+          if (creating || !fixedAtCreation(c)) syncFolders(call.cwd, target!)
           runEnvProvisioner(call.cwd, target!)
           return ok(`Bringing machine '${target}' up with '${providerOf(c)}' provider...\n==> ${target}: Machine booted and ready!\n`)
         }
@@ -160,7 +165,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
           if (state(target!) === "not_created") return yield* fail(c, "The machine is not created.")
           startedAt.set(target!, new Date().toISOString())
           states.set(target!, "running")
-          if (providerOf(c) !== "docker") syncFolders(call.cwd, target!)
+          if (!fixedAtCreation(c)) syncFolders(call.cwd, target!)
           runEnvProvisioner(call.cwd, target!)
           return ok()
         case "destroy":
@@ -229,6 +234,14 @@ export const makeFakeVagrant = Effect.gen(function*() {
       const machine = machineById(id)
       if (machine === undefined) return { exitCode: 1, stderr: `Error: No such object: ${id}` }
       if (args[0] === "inspect") return { stdout: states.get(machine) === "running" ? "running\n" : "exited\n" }
+      if (args[0] === "rm") {
+        // `docker rm -f -v`: the container is gone; Vagrant's next `up` creates a new one with a new id
+        states.delete(machine)
+        unmountAll(machine)
+        Fs.rmSync(Path.join(guestRoot, machine), { recursive: true, force: true })
+        for (const dir of knownRoots) Fs.rmSync(Path.join(dir, DOTFILE_PATH, "machines", machine, "docker", "id"), { force: true })
+        return { stdout: `${id}\n` }
+      }
       if (args[0] === "kill") {
         if (states.get(machine) !== "running") return { exitCode: 1, stderr: `Error response from daemon: container ${id} is not running` }
         states.set(machine, "stopped")
@@ -247,6 +260,29 @@ export const makeFakeVagrant = Effect.gen(function*() {
       }
       const vmState = states.get(machine) === "running" ? "running" : "poweroff"
       return { stdout: `name="${machine}"\nVMState="${vmState}"\nVMStateChangeTime="${startedAt.get(machine) ?? ""}"\n` }
+    })
+
+  /**
+   * libvirt over the same machines: `virsh -c <uri> domstate <uuid>` prints the state and a blank line;
+   * an unknown uuid fails as virsh does (exit 1, "failed to get domain"; testing/fixtures/virsh.ts).
+   */
+  const virshAnswer = (args: ReadonlyArray<string>): Effect.Effect<Partial<RunResult> | undefined> =>
+    Effect.sync(() => {
+      const verb = args[0] === "-c" ? args[2] : args[0]
+      const uuid = args[0] === "-c" ? args[3]! : args[1]!
+      if (verb !== "domstate" && verb !== "destroy") return undefined
+      const machine = machineById(uuid, "libvirt")
+      if (machine === undefined) {
+        return { exitCode: 1, stderr: `error: failed to get domain '${uuid}'\n` }
+      }
+      if (verb === "destroy") {
+        if (states.get(machine) !== "running") {
+          return { exitCode: 1, stderr: `error: Failed to destroy domain '${uuid}'\nerror: Requested operation is not valid: domain is not running\n` }
+        }
+        states.set(machine, "stopped")
+        return { stdout: `Domain '${uuid}' destroyed\n\n` }
+      }
+      return { stdout: states.get(machine) === "running" ? "running\n\n" : "shut off\n\n" }
     })
 
   const vagrantLayer = Layer.succeed(VagrantRunner, VagrantRunner.of({ run }))
@@ -281,6 +317,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
 
   const dockerLayer = DockerCliFake(scriptedCli("docker", dockerAnswer, hypervisorCalls))
   const vboxLayer = VBoxManageFake(scriptedCli("VBoxManage", vboxAnswer, hypervisorCalls))
+  const virshLayer = VirshFake(scriptedCli("virsh", virshAnswer, hypervisorCalls))
 
   return {
     calls: Ref.get(calls),
@@ -292,13 +329,19 @@ export const makeFakeVagrant = Effect.gen(function*() {
     frozen,
     dockerAnswer,
     vboxAnswer,
+    virshAnswer,
     vagrantLayer,
     sshLayer,
     dockerLayer,
     vboxLayer,
-    layer: Layer.mergeAll(vagrantLayer, sshLayer, dockerLayer, vboxLayer)
+    virshLayer,
+    layer: Layer.mergeAll(vagrantLayer, sshLayer, dockerLayer, vboxLayer, virshLayer)
   }
 })
+
+/** The id Vagrant's provider writes into `machines/<m>/<provider>/id`, in that provider's format. */
+export const newMachineId = (provider: string, machine: string): string =>
+  providerModule(provider)?.machineId.sample(machine, Crypto.randomBytes(16).toString("hex")) ?? Crypto.randomUUID()
 
 /** Reads the Ruby string literal starting at `at`: single-quoted parts joined with `"\\r"` splices (see ruby.ts). */
 export const readRubyString = (text: string, at: number): string => {

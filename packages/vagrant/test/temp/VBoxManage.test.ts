@@ -1,11 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
 import { ProcessRunnerTest, recordedCalls } from "@vm/core/process/ProcessRunner"
 import { Effect, Layer } from "effect"
-import { parseSharedFolders, VBoxManage, VBoxManageLive } from "../../src/hypervisors/VBoxManage.js"
+import { HostToolsFake } from "../../src/hypervisors/HostTools.js"
+import { VBoxManage, VBoxManageLive } from "../../src/hypervisors/VBoxManage.js"
+import { parseVBoxInfo, sharedFoldersOf } from "../../src/hypervisors/vboxInfo.js"
+
+const parseSharedFolders = (text: string) => sharedFoldersOf(parseVBoxInfo(text))
 
 const SHOWVMINFO = [
   `name="temp_busy"`,
   `UUID="0a1b2c3d-0000-4000-8000-000000000001"`,
+  `VMState="running"`,
   `SharedFolderNameMachineMapping1="workspace"`,
   `SharedFolderPathMachineMapping1="/home/me/.vm/temp/busy/workspace"`,
   `SharedFolderNameTransientMapping1="vm_workspace_it_s_a_dir_12345678"`,
@@ -17,7 +22,8 @@ const SHOWVMINFO = [
 
 const live = (answer: (args: ReadonlyArray<string>) => string = () => "") =>
   VBoxManageLive.pipe(
-    Layer.provideMerge(ProcessRunnerTest((call) => Effect.succeed(call.command === "VBoxManage" ? { stdout: answer(call.args) } : undefined)))
+    Layer.provideMerge(ProcessRunnerTest((call) => Effect.succeed(call.command === "VBoxManage" ? { stdout: answer(call.args) } : undefined))),
+    Layer.provideMerge(HostToolsFake(["VBoxManage"]))
   )
 
 describe("parseSharedFolders", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import type { VagrantProviderName } from "@vm/core/config/schema"
 import type { VmState } from "@vm/core/model"
 import { TempVms } from "@vm/core/TempVms"
 import { Effect } from "effect"
@@ -6,14 +7,15 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { chooseStrategy } from "../../src/temp/applyMounts.js"
 import { guestMountCommand, guestUnmountCommand, shareNameFor } from "../../src/temp/liveMounts.js"
-import { sha256 } from "../../src/VagrantProvider.js"
+import { sha256 } from "../../src/hash.js"
+import { moduleOf } from "../../src/providers/registry.js"
 import { globalWith, makeFakeTempStack, makeTempSandbox } from "./helpers.js"
 
 /** VBoxManage calls that change something (state queries left out). */
 const withoutQueries = (calls: ReadonlyArray<ReadonlyArray<string>>) => calls.filter((a) => a[0] !== "showvminfo")
 
 describe("chooseStrategy", () => {
-  it.each<[string, VmState, boolean, string]>([
+  it.each<[VagrantProviderName, VmState, boolean, string]>([
     ["docker", "running", false, "recreate"],
     ["docker", "stopped", false, "recreate"],
     ["docker", "missing", true, "recreate"],
@@ -26,7 +28,7 @@ describe("chooseStrategy", () => {
     ["hyperv", "stopped", false, "reload"],
     ["parallels", "missing", false, "up"]
   ])("%s, %s, live shares %s: %s", (provider, state, live, expected) => {
-    expect(chooseStrategy(provider, state, live)).toBe(expected)
+    expect(chooseStrategy(moduleOf(provider), state, live)).toBe(expected)
   })
 })
 

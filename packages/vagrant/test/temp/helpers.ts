@@ -10,6 +10,7 @@ import * as Path from "node:path"
 import { type CliCall, notScripted, scriptedCli } from "../../src/hypervisors/cli.js"
 import { DockerCli } from "../../src/hypervisors/DockerCli.js"
 import { HostProcessesFake } from "../../src/hypervisors/HostProcesses.js"
+import { HostToolsFake } from "../../src/hypervisors/HostTools.js"
 import { HyperVFake } from "../../src/hypervisors/HyperV.js"
 import { PrlctlFake } from "../../src/hypervisors/Prlctl.js"
 import { VirshFake } from "../../src/hypervisors/Virsh.js"
@@ -79,7 +80,9 @@ export const unusedHypervisors = Effect.map(Ref.make<ReadonlyArray<CliCall>>([])
     HyperVFake(cli("powershell.exe")),
     VirshFake(cli("virsh")),
     PrlctlFake(cli("prlctl")),
-    HostProcessesFake(new Map(), log, { hang: false })
+    HostProcessesFake(new Map(), log, { hang: false }),
+    // a Linux host with VirtualBox installed: providerFor picks it when nothing is configured
+    HostToolsFake(["VBoxManage", "vagrant", "ssh"])
   )
 })
 
@@ -100,7 +103,7 @@ export const makeFakeTempStack = (home: string, global: GlobalConfig = globalWit
     const ssh = yield* makeRecordingSsh(vagrant.states, (command) => [...controls.failGuest].some((s) => command.includes(s)))
     const vbox = yield* makeVBoxManageFake
     const docker = yield* makeRecordingDocker
-    const hypervisors = yield* unusedHypervisors
+    const hypervisors = Layer.merge(yield* unusedHypervisors, vagrant.virshLayer)
     const runner = Layer.effect(
       VagrantRunner,
       Effect.map(VagrantRunner, (inner) =>

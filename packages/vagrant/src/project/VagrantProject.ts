@@ -1,51 +1,27 @@
 import { FileSystem, Path } from "@effect/platform"
 import type { VagrantProviderName } from "@vm/core/config/schema"
-import { InvalidInput, SshFailed, type VmError, VmNotFound, VmNotRunning } from "@vm/core/errors"
-import { validateInstanceName } from "@vm/core/instances"
-import { Lifecycle, type LifecycleShape } from "@vm/core/Lifecycle"
+import { SshFailed, type VmError, VmNotFound, VmNotRunning } from "@vm/core/errors"
 import type { MachineInfo } from "@vm/core/model"
 import { Progress } from "@vm/core/Progress"
 import { ProjectContext, type ProjectContextShape } from "@vm/core/ProjectContext"
 import { readJsonFile, updateJsonFile, writeFileAtomic } from "@vm/core/state/atomicFile"
 import { Context, Effect, Layer, Option } from "effect"
-import * as Crypto from "node:crypto"
-import * as NodeFs from "node:fs"
-import { DockerCli } from "./hypervisors/DockerCli.js"
-import { VBoxManage } from "./hypervisors/VBoxManage.js"
-import { machineNameFor } from "./names.js"
-import { PortAllocator } from "./PortAllocator.js"
-import { emptyProjectState, type InstanceRecord, ProjectState, STATE_FILE } from "./ProjectState.js"
-import { applyConfig } from "./context/apply.js"
-import { checkHostFolders, currentPlan, renderChecked } from "./context/renderCheck.js"
-import { projectRenderInput } from "./render/projectInput.js"
-import { renderVagrantfile } from "./render/Vagrantfile.js"
-import { shellJoin, shellQuote } from "./shell.js"
-import { SshClient, type SshTarget } from "./SshClient.js"
-import { makeMachineStates, type MachineStateRow } from "./status/machineStates.js"
-import { normalizeState } from "./states.js"
-import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "./VagrantRunner.js"
-
-export { DEFAULT_DOCKER_IMAGE } from "./render/projectInput.js"
-/** Guest file the environment provisioner writes; exec and ssh source it. */
-export const GUEST_ENV_FILE = "/etc/profile.d/vm-env.sh"
-
-export interface Timeouts {
-  readonly upMs: number
-  readonly queryMs: number
-  readonly haltMs: number
-  /** Each host-side query of `vm status`: the machine state, and `vagrant ssh-config` when not cached. */
-  readonly statusMs: number
-  /** The ssh round trip of `vm status` to the guest. */
-  readonly sshMs: number
-}
-
-export const timeoutsFor = (ctx: ProjectContextShape): Timeouts => ({
-  upMs: (ctx.global.timeouts.vagrant_up ?? 900) * 1000,
-  queryMs: (ctx.global.timeouts.vagrant_query ?? 60) * 1000,
-  haltMs: (ctx.global.timeouts.vagrant_up ?? 900) * 1000 / 3,
-  statusMs: (ctx.global.timeouts.status ?? 10) * 1000,
-  sshMs: (ctx.global.timeouts.ssh ?? 10) * 1000
-})
+import { checkHostFolders, currentPlan, renderChecked } from "../context/renderCheck.js"
+import { sha256 } from "../hash.js"
+import { DockerCli } from "../hypervisors/DockerCli.js"
+import { HyperV } from "../hypervisors/HyperV.js"
+import { Prlctl } from "../hypervisors/Prlctl.js"
+import { VBoxManage } from "../hypervisors/VBoxManage.js"
+import { Virsh } from "../hypervisors/Virsh.js"
+import { Vmrun } from "../hypervisors/Vmrun.js"
+import { emptyProjectState, type InstanceRecord, ProjectState, STATE_FILE } from "../ProjectState.js"
+import type { ProviderEnv, ProviderModule } from "../providers/Provider.js"
+import { moduleOf, normalizeState } from "../providers/registry.js"
+import { SshClient, type SshTarget } from "../SshClient.js"
+import { makeMachineStates, type MachineStateRow } from "../status/machineStates.js"
+import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "../VagrantRunner.js"
+import { chooseProvider } from "./providerChoice.js"
+import { type Timeouts, timeoutsFor } from "./timeouts.js"
 
 /** A state row as the MachineInfo `vm list`/`vm status` show. */
 export const machineInfoOf = (instance: string, row: MachineStateRow, id: Option.Option<string>): MachineInfo => ({
@@ -57,30 +33,14 @@ export const machineInfoOf = (instance: string, row: MachineStateRow, id: Option
   id: Option.getOrNull(id)
 })
 
-/** Pure: the Vagrantfile for the project's current instances (throws on unrenderable input: see renderChecked). */
-export const renderProject = (ctx: ProjectContextShape, provider: VagrantProviderName, state: ProjectState) =>
-  renderVagrantfile(projectRenderInput(ctx, provider, state))
-
-export const sha256 = (text: string) => Crypto.createHash("sha256").update(text).digest("hex")
-
-/** The configured provider, else VirtualBox when installed, else the docker provider. */
-export const resolveProviderName = (ctx: ProjectContextShape, hasTool: (tool: string) => boolean): VagrantProviderName =>
-  ctx.config.vagrant.provider ?? ctx.global.defaults.provider ?? (hasTool("VBoxManage") ? "virtualbox" : "docker")
-
-export const onPath = (tool: string) =>
-  (process.env["PATH"] ?? "").split(":").some((dir) => {
-    try {
-      NodeFs.accessSync(`${dir}/${tool}`, NodeFs.constants.X_OK)
-      return true
-    } catch {
-      return false
-    }
-  })
-
 /** Internal operations shared by the Lifecycle and the capabilities built on it (status, temp, kill). */
 export interface VagrantProject {
   readonly ctx: ProjectContextShape
   readonly provider: VagrantProviderName
+  /** Everything specific to the provider (providers/<name>.ts). */
+  readonly module: ProviderModule
+  /** The hypervisor tools and config the module's effects run with. */
+  readonly env: ProviderEnv
   readonly timeouts: Timeouts
   readonly readState: Effect.Effect<ProjectState, VmError>
   readonly updateState: <B>(f: (s: ProjectState) => readonly [ProjectState, B]) => Effect.Effect<B, VmError>
@@ -114,7 +74,7 @@ export interface VagrantProject {
   ) => Effect.Effect<MachineInfo, VmError>
   /**
    * Destroys the machine and boots it again from the current config, keeping its instance record
-   * (name, ssh port): how the docker provider applies changes `reload` cannot (synced folders, image).
+   * (name, ssh port): how changes that `reload` cannot apply reach the machine (docker: folders, image).
    * Host folders synced into the guest (the workspace) survive; the rest of the guest does not.
    */
   readonly recreate: (instance: string, label: string) => Effect.Effect<MachineInfo, VmError>
@@ -131,9 +91,20 @@ export const VagrantProjectLive = Layer.effect(
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
     const progress = yield* Progress
-    const docker = yield* DockerCli
-    const vbox = yield* VBoxManage
-    const provider = resolveProviderName(ctx, onPath)
+    const provider = yield* chooseProvider(ctx)
+    const module = moduleOf(provider)
+    const env: ProviderEnv = {
+      config: ctx.config,
+      tools: {
+        docker: yield* DockerCli,
+        vbox: yield* VBoxManage,
+        vmrun: yield* Vmrun,
+        hyperv: yield* HyperV,
+        virsh: yield* Virsh,
+        prlctl: yield* Prlctl,
+        fs
+      }
+    }
     const timeouts = timeoutsFor(ctx)
     const withPlatform = <A, E>(effect: Effect.Effect<A, E, FileSystem.FileSystem | Path.Path>) =>
       effect.pipe(Effect.provideService(FileSystem.FileSystem, fs), Effect.provideService(Path.Path, path))
@@ -178,9 +149,8 @@ export const VagrantProjectLive = Layer.effect(
     }
 
     const machineStates = makeMachineStates({
-      provider,
-      docker,
-      vbox,
+      provider: module,
+      env,
       timeoutMs: timeouts.statusMs,
       vagrantStatus: (machines) =>
         Effect.zipRight(
@@ -271,7 +241,14 @@ export const VagrantProjectLive = Layer.effect(
         yield* checkBootable
         yield* writeVagrantfile
         yield* forgetSsh(instance)
-        yield* vagrant(["destroy", "-f", r.machine], timeouts.haltMs, `${label}: removing the old machine`)
+        const id = yield* machineId(r.machine)
+        const discard = module.discard
+        if (discard !== undefined && Option.isSome(id)) {
+          // one Ruby start-up cheaper; `vagrant up` finds the machine gone and creates it again
+          yield* progress.phase(`${label}: removing the old machine`, discard(env, id.value, timeouts.haltMs))
+        } else {
+          yield* vagrant(["destroy", "-f", r.machine], timeouts.haltMs, `${label}: removing the old machine`)
+        }
         return yield* boot(instance, "up", `${label}: booting the new machine`)
       })
 
@@ -280,6 +257,8 @@ export const VagrantProjectLive = Layer.effect(
       recreate,
       ctx,
       provider,
+      module,
+      env,
       timeouts,
       readState,
       updateState,
@@ -298,145 +277,5 @@ export const VagrantProjectLive = Layer.effect(
   })
 )
 
-/** The remote command for exec: workspace as cwd, the VM's environment, argv verbatim. */
-export const execCommand = (dir: string, argv: ReadonlyArray<string>) =>
-  `cd -- ${shellQuote(dir)} || exit 1; [ -r ${GUEST_ENV_FILE} ] && . ${GUEST_ENV_FILE}; exec ${shellJoin(argv)}`
-
-export const shellCommand = (dir: string) =>
-  `cd -- ${shellQuote(dir)} || exit 1; [ -r ${GUEST_ENV_FILE} ] && . ${GUEST_ENV_FILE}; exec "\${SHELL:-/bin/sh}" -l`
-
-export const VagrantLifecycleLive = Layer.effect(
-  Lifecycle,
-  Effect.gen(function*() {
-    const p = yield* VagrantProjectTag
-    const ssh = yield* SshClient
-    const docker = yield* DockerCli
-    const ports = yield* PortAllocator
-    const progress = yield* Progress
-    const { ctx, timeouts } = p
-    const workspace = ctx.config.project.workspace_path
-
-    const boot = p.boot
-
-    const destroy = (instance: string) =>
-      Effect.gen(function*() {
-        const r = yield* p.record(instance)
-        yield* p.writeVagrantfile
-        yield* p.forgetSsh(instance)
-        yield* p.vagrant(["destroy", "-f", r.machine], timeouts.haltMs, `Destroying ${instance}`)
-        yield* p.updateState((s) => {
-          const { [instance]: _gone, ...rest } = s.instances
-          return [{ ...s, instances: rest }, undefined] as const
-        })
-        yield* p.writeVagrantfile
-      })
-
-    const create: LifecycleShape["create"] = (instance, options) =>
-      Effect.gen(function*() {
-        yield* validateInstanceName(instance)
-        // before any record is written: a config that cannot boot leaves no trace
-        yield* p.checkBootable
-        const existing = (yield* p.readState).instances[instance]
-        if (existing) {
-          const current = yield* p.info(instance)
-          if (current.state !== "missing") {
-            if (!options.force) {
-              return yield* new InvalidInput({
-                what: `machine '${instance}'`,
-                reason: `already exists (${current.rawState}); use \`vm start ${instance}\`, or \`vm create --force\` to recreate it`
-              })
-            }
-            yield* destroy(instance)
-          }
-        }
-        const sshPort = p.provider === "docker"
-          ? yield* Effect.flatMap(p.readState, (s) =>
-            ports.allocate(Object.values(s.instances).flatMap((r) => r.sshPort === null ? [] : [r.sshPort])))
-          : null
-        yield* p.updateState((s) => {
-          const previous = s.instances[instance]
-          const r: InstanceRecord = {
-            machine: machineNameFor(instance),
-            sshPort: previous?.sshPort ?? sshPort,
-            provider: p.provider,
-            createdAt: new Date().toISOString()
-          }
-          return [{ ...s, instances: { ...s.instances, [instance]: r } }, undefined] as const
-        })
-        return yield* boot(instance, "up", `Creating ${instance} (${p.provider})`)
-      })
-
-    const requireRunning = (instance: string) => (e: SshFailed): Effect.Effect<never, VmError> =>
-      Effect.flatMap(p.info(instance), (i): Effect.Effect<never, VmError> =>
-        i.state === "running" ? Effect.fail(e) : Effect.fail(new VmNotRunning({ name: instance, state: i.rawState })))
-
-    return Lifecycle.of({
-      provider: p.provider,
-      create,
-      start: (instance) => Effect.map(applyConfig(p, progress, instance, "start"), (applied) => applied.machine),
-      stop: (instance) =>
-        Effect.gen(function*() {
-          const r = yield* p.record(instance)
-          yield* p.writeVagrantfile
-          yield* p.forgetSsh(instance)
-          yield* p.vagrant(["halt", r.machine], timeouts.haltMs, `Stopping ${instance}`)
-          return yield* p.info(instance)
-        }),
-      restart: (instance) => Effect.map(applyConfig(p, progress, instance, "restart"), (applied) => applied.machine),
-      destroy,
-      provision: (instance) =>
-        Effect.gen(function*() {
-          const r = yield* p.record(instance)
-          yield* p.writeVagrantfile
-          yield* p.vagrant(["provision", r.machine], timeouts.upMs, `Provisioning ${instance}`)
-          // Vagrant exits 0 when the machine is stopped under a running provisioner: check the outcome.
-          const after = yield* p.info(instance)
-          if (after.state !== "running") return yield* new VmNotRunning({ name: instance, state: after.rawState })
-        }),
-      ssh: (instance, options) =>
-        Effect.gen(function*() {
-          const target = yield* p.sshTarget(instance)
-          const dir = options.path === undefined
-            ? workspace
-            : options.path.startsWith("/")
-            ? options.path
-            : `${workspace}/${options.path}`
-          return yield* ssh.interactive(target, shellCommand(dir)).pipe(Effect.catchTag("SshFailed", requireRunning(instance)))
-        }),
-      exec: (instance, argv, options) =>
-        Effect.gen(function*() {
-          if (argv.length === 0) return yield* new InvalidInput({ what: "exec", reason: "no command given" })
-          const target = yield* p.sshTarget(instance)
-          return yield* ssh.exec(target, execCommand(options.cwd ?? workspace, argv), { output: options.output }).pipe(
-            Effect.catchTag("SshFailed", requireRunning(instance))
-          )
-        }),
-      logs: (instance, options) =>
-        Effect.gen(function*() {
-          const r = yield* p.record(instance)
-          if (p.provider === "docker") {
-            const id = yield* p.machineId(r.machine)
-            if (Option.isNone(id)) return yield* new VmNotRunning({ name: instance, state: "not created" })
-            yield* docker.run(["logs", "--tail", String(options.tail), ...(options.follow ? ["--follow"] : []), id.value], {
-              timeoutMs: options.follow ? "none" : timeouts.queryMs,
-              inherit: true
-            })
-            return
-          }
-          const target = yield* p.sshTarget(instance)
-          const n = String(options.tail)
-          const script = `if command -v journalctl >/dev/null 2>&1; then exec sudo journalctl --no-pager -n ${n}${
-            options.follow ? " -f" : ""
-          }; else exec sudo tail -n ${n}${options.follow ? " -F" : ""} /var/log/syslog /var/log/messages 2>/dev/null; fi`
-          yield* ssh.exec(target, script, { output: "inherit" })
-        }),
-      list: Effect.gen(function*() {
-        const instances = Object.entries((yield* p.readState).instances)
-        const ids = yield* Effect.forEach(instances, ([, r]) => p.machineId(r.machine))
-        const rows = yield* p.machineStates(instances.map(([, r], i) => ({ machine: r.machine, id: ids[i]! })))
-        return instances.map(([instance], i) => machineInfoOf(instance, rows[i]!, ids[i]!))
-      }),
-      state: p.info
-    })
-  })
-)
+/** The services a project's layers need besides its ProjectContext (tools, platform, progress). */
+export type VagrantProjectDeps = Exclude<Layer.Layer.Context<typeof VagrantProjectLive>, ProjectContext>

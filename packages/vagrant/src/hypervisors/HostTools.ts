@@ -1,0 +1,75 @@
+import { Context, Effect, Layer, Option } from "effect"
+import * as NodeFs from "node:fs/promises"
+import * as NodePath from "node:path"
+
+export type HostPlatform = "linux" | "darwin" | "win32" | "other"
+
+export interface HostToolsShape {
+  readonly platform: HostPlatform
+  /** The executable's full path on PATH (Windows: with PATHEXT), if any. */
+  readonly which: (tool: string) => Effect.Effect<Option.Option<string>>
+}
+
+/**
+ * The host as `vm` sees it: its platform and the programs on its PATH. Injected, so no unit test
+ * reads the real PATH and nothing probes the filesystem behind the layers' back.
+ */
+export class HostTools extends Context.Tag("@vm/vagrant/HostTools")<HostTools, HostToolsShape>() {}
+
+const platformOf = (p: NodeJS.Platform): HostPlatform => (p === "linux" || p === "darwin" || p === "win32" ? p : "other")
+
+/** Pure: the candidate paths for `tool`, in PATH order (Windows tries each PATHEXT suffix). */
+export const pathCandidates = (
+  tool: string,
+  env: { readonly PATH?: string | undefined; readonly PATHEXT?: string | undefined },
+  platform: HostPlatform
+): ReadonlyArray<string> => {
+  const path = platform === "win32" ? NodePath.win32 : NodePath.posix
+  const delimiter = platform === "win32" ? ";" : ":"
+  const dirs = (env.PATH ?? "").split(delimiter).filter((d) => d !== "")
+  const exts = platform === "win32"
+    ? (env.PATHEXT ?? ".COM;.EXE;.BAT;.CMD").split(";").filter((e) => e !== "")
+    : [""]
+  const named = platform === "win32" && exts.some((e) => tool.toLowerCase().endsWith(e.toLowerCase())) ? [""] : exts
+  return dirs.flatMap((dir) => named.map((ext) => path.join(dir, tool + ext)))
+}
+
+export const makeHostTools = (
+  platform: HostPlatform,
+  env: { readonly PATH?: string | undefined; readonly PATHEXT?: string | undefined },
+  isExecutable: (file: string) => Promise<boolean>
+): HostToolsShape => {
+  const cache = new Map<string, Option.Option<string>>()
+  return {
+    platform,
+    which: (tool) =>
+      Effect.promise(async () => {
+        const known = cache.get(tool)
+        if (known !== undefined) return known
+        for (const file of pathCandidates(tool, env, platform)) {
+          if (await isExecutable(file)) {
+            cache.set(tool, Option.some(file))
+            return Option.some(file)
+          }
+        }
+        cache.set(tool, Option.none())
+        return Option.none()
+      })
+  }
+}
+
+const executable = (file: string) =>
+  NodeFs.access(file, NodeFs.constants.X_OK).then(() => NodeFs.stat(file).then((s) => s.isFile()), () => false)
+
+export const HostToolsLive = Layer.sync(HostTools, () =>
+  HostTools.of(makeHostTools(platformOf(process.platform), { PATH: process.env["PATH"], PATHEXT: process.env["PATHEXT"] }, executable)))
+
+/** A host with exactly these programs (name → path) on a given platform. */
+export const HostToolsFake = (tools: ReadonlyArray<string> = [], platform: HostPlatform = "linux") =>
+  Layer.succeed(
+    HostTools,
+    HostTools.of({
+      platform,
+      which: (tool) => Effect.succeed(tools.includes(tool) ? Option.some(`/usr/bin/${tool}`) : Option.none())
+    })
+  )

@@ -1,0 +1,141 @@
+import { InvalidInput, type SshFailed, type VmError, VmNotRunning } from "@vm/core/errors"
+import { validateInstanceName } from "@vm/core/instances"
+import { Lifecycle, type LifecycleShape } from "@vm/core/Lifecycle"
+import { Progress } from "@vm/core/Progress"
+import { Effect, Layer, Option } from "effect"
+import { applyConfig } from "../context/apply.js"
+import { execCommand, guestLogCommand, shellCommand } from "../guest/commands.js"
+import { machineNameFor } from "../names.js"
+import { PortAllocator } from "../PortAllocator.js"
+import { machineInfoOf, VagrantProjectTag } from "../project/VagrantProject.js"
+import type { InstanceRecord } from "../ProjectState.js"
+import { SshClient } from "../SshClient.js"
+
+/** The Lifecycle capability on Vagrant: create/start/stop/restart/destroy/provision, ssh/exec/logs, list. */
+export const VagrantLifecycleLive = Layer.effect(
+  Lifecycle,
+  Effect.gen(function*() {
+    const p = yield* VagrantProjectTag
+    const ssh = yield* SshClient
+    const ports = yield* PortAllocator
+    const progress = yield* Progress
+    const { ctx, timeouts } = p
+    const workspace = ctx.config.project.workspace_path
+
+    const destroy = (instance: string) =>
+      Effect.gen(function*() {
+        const r = yield* p.record(instance)
+        yield* p.writeVagrantfile
+        yield* p.forgetSsh(instance)
+        yield* p.vagrant(["destroy", "-f", r.machine], timeouts.haltMs, `Destroying ${instance}`)
+        yield* p.updateState((s) => {
+          const { [instance]: _gone, ...rest } = s.instances
+          return [{ ...s, instances: rest }, undefined] as const
+        })
+        yield* p.writeVagrantfile
+      })
+
+    const create: LifecycleShape["create"] = (instance, options) =>
+      Effect.gen(function*() {
+        yield* validateInstanceName(instance)
+        // before any record is written: a config that cannot boot leaves no trace
+        yield* p.checkBootable
+        const existing = (yield* p.readState).instances[instance]
+        if (existing) {
+          const current = yield* p.info(instance)
+          if (current.state !== "missing") {
+            if (!options.force) {
+              return yield* new InvalidInput({
+                what: `machine '${instance}'`,
+                reason: `already exists (${current.rawState}); use \`vm start ${instance}\`, or \`vm create --force\` to recreate it`
+              })
+            }
+            yield* destroy(instance)
+          }
+        }
+        // host-network containers and user-mode NICs: ssh on a loopback port of vm's choosing
+        const sshPort = p.module.render.ownsSshPort(ctx.config)
+          ? yield* Effect.flatMap(p.readState, (s) =>
+            ports.allocate(Object.values(s.instances).flatMap((r) => r.sshPort === null ? [] : [r.sshPort])))
+          : null
+        yield* p.updateState((s) => {
+          const previous = s.instances[instance]
+          const r: InstanceRecord = {
+            machine: machineNameFor(instance),
+            sshPort: previous?.sshPort ?? sshPort,
+            provider: p.provider,
+            createdAt: new Date().toISOString()
+          }
+          return [{ ...s, instances: { ...s.instances, [instance]: r } }, undefined] as const
+        })
+        return yield* p.boot(instance, "up", `Creating ${instance} (${p.provider})`)
+      })
+
+    const requireRunning = (instance: string) => (e: SshFailed): Effect.Effect<never, VmError> =>
+      Effect.flatMap(p.info(instance), (i): Effect.Effect<never, VmError> =>
+        i.state === "running" ? Effect.fail(e) : Effect.fail(new VmNotRunning({ name: instance, state: i.rawState })))
+
+    return Lifecycle.of({
+      provider: p.provider,
+      create,
+      start: (instance) => Effect.map(applyConfig(p, progress, instance, "start"), (applied) => applied.machine),
+      stop: (instance) =>
+        Effect.gen(function*() {
+          const r = yield* p.record(instance)
+          yield* p.writeVagrantfile
+          yield* p.forgetSsh(instance)
+          yield* p.vagrant(["halt", r.machine], timeouts.haltMs, `Stopping ${instance}`)
+          return yield* p.info(instance)
+        }),
+      restart: (instance) => Effect.map(applyConfig(p, progress, instance, "restart"), (applied) => applied.machine),
+      destroy,
+      provision: (instance) =>
+        Effect.gen(function*() {
+          const r = yield* p.record(instance)
+          yield* p.writeVagrantfile
+          yield* p.vagrant(["provision", r.machine], timeouts.upMs, `Provisioning ${instance}`)
+          // Vagrant exits 0 when the machine is stopped under a running provisioner: check the outcome.
+          const after = yield* p.info(instance)
+          if (after.state !== "running") return yield* new VmNotRunning({ name: instance, state: after.rawState })
+        }),
+      ssh: (instance, options) =>
+        Effect.gen(function*() {
+          const target = yield* p.sshTarget(instance)
+          const dir = options.path === undefined
+            ? workspace
+            : options.path.startsWith("/")
+            ? options.path
+            : `${workspace}/${options.path}`
+          return yield* ssh.interactive(target, shellCommand(dir)).pipe(Effect.catchTag("SshFailed", requireRunning(instance)))
+        }),
+      exec: (instance, argv, options) =>
+        Effect.gen(function*() {
+          if (argv.length === 0) return yield* new InvalidInput({ what: "exec", reason: "no command given" })
+          const target = yield* p.sshTarget(instance)
+          return yield* ssh.exec(target, execCommand(options.cwd ?? workspace, argv), { output: options.output }).pipe(
+            Effect.catchTag("SshFailed", requireRunning(instance))
+          )
+        }),
+      logs: (instance, options) =>
+        Effect.gen(function*() {
+          const r = yield* p.record(instance)
+          const hostLogs = p.module.hostLogs
+          if (hostLogs !== undefined) {
+            const id = yield* p.machineId(r.machine)
+            if (Option.isNone(id)) return yield* new VmNotRunning({ name: instance, state: "not created" })
+            yield* hostLogs(p.env, id.value, { tail: options.tail, follow: options.follow, timeoutMs: timeouts.queryMs })
+            return
+          }
+          const target = yield* p.sshTarget(instance)
+          yield* ssh.exec(target, guestLogCommand(options.tail, options.follow), { output: "inherit" })
+        }),
+      list: Effect.gen(function*() {
+        const instances = Object.entries((yield* p.readState).instances)
+        const ids = yield* Effect.forEach(instances, ([, r]) => p.machineId(r.machine))
+        const rows = yield* p.machineStates(instances.map(([, r], i) => ({ machine: r.machine, id: ids[i]! })))
+        return instances.map(([instance], i) => machineInfoOf(instance, rows[i]!, ids[i]!))
+      }),
+      state: p.info
+    })
+  })
+)

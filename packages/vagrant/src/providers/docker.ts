@@ -1,0 +1,166 @@
+import { ConfigInvalid, InvalidInput } from "@vm/core/errors"
+import { Effect, Either, Schema } from "effect"
+import { DOCKER_HOST_NETWORK_PATCH } from "../render/dockerPatch.js"
+import { rubyString, rubyValue } from "../ruby.js"
+import { containerName, resolveDockerImage, resolveProviderSettings, resolveUser, userDockerCreateArgs } from "../render/settings.js"
+import type { ProviderEnv, ProviderModule, StateAnswer } from "./Provider.js"
+import { askVagrantInstead, providerBlock, shortId, transitional, withValidId } from "./shared.js"
+
+/** Built by scripts/build-image.sh; the docker provider's default "box". */
+export const DEFAULT_DOCKER_IMAGE = "vm-local/debian:bookworm"
+
+/** The one user the local base image has (scripts/build-image.sh). */
+const IMAGE_USER = "vagrant"
+
+const DockerState = Schema.parseJson(Schema.Struct({ Status: Schema.String, StartedAt: Schema.optional(Schema.String) }))
+
+/**
+ * docker's container status → the raw id: Vagrant's docker provider says `running` for running,
+ * paused and restarting containers (plugins/providers/docker/driver.rb `state`); vm keeps the last
+ * two apart because a paused guest cannot answer. created/exited/dead/removing are `stopped`.
+ */
+export const dockerRawState = (status: string): string => {
+  switch (status) {
+    case "running":
+    case "paused":
+    case "restarting":
+      return status
+    case "":
+      return "unknown"
+    default:
+      return "stopped"
+  }
+}
+
+/** `docker inspect` answers, one line per container: `<full id> <State as JSON>`; unknown ids on stderr. */
+export const parseDockerStates = (stdout: string, stderr: string, queries: ReadonlyArray<{ readonly machine: string; readonly id: string }>) => {
+  const states = new Map<string, { Status: string; StartedAt?: string | undefined }>()
+  for (const line of stdout.split(/\r?\n/)) {
+    const space = line.indexOf(" ")
+    if (space <= 0) continue
+    const decoded = Schema.decodeUnknownEither(DockerState)(line.slice(space + 1))
+    if (Either.isRight(decoded)) states.set(line.slice(0, space), decoded.right)
+  }
+  const gone = /no such (container|object)/i.test(stderr)
+  return queries.map(({ id, machine }): StateAnswer | undefined => {
+    const state = [...states].find(([full]) => full === id || full.startsWith(id))?.[1]
+    if (state !== undefined) return { machine, raw: dockerRawState(state.Status), since: state.StartedAt ?? null }
+    return gone ? { machine, raw: "not_created", since: null } : undefined
+  })
+}
+
+/** One container's raw state, for the kill ladder's polls; a container docker does not know is `not_created`. */
+const inspectState = (env: ProviderEnv, id: string, timeoutMs: number) =>
+  env.tools.docker.run(["inspect", "--format", "{{.State.Status}}", id], { timeoutMs, check: false }).pipe(
+    Effect.flatMap((r) =>
+      r.exitCode === 0
+        ? Effect.succeed(dockerRawState(r.stdout.trim()))
+        : /no such (container|object)/i.test(r.stderr)
+        ? Effect.succeed("not_created")
+        : Effect.fail(new InvalidInput({ what: "docker inspect", reason: r.stderr.trim() || `exit ${r.exitCode}` }))
+    )
+  )
+
+/** Vagrant's docker provider (plugins/providers/docker), with the host network and a loopback sshd per machine. */
+export const docker: ProviderModule = {
+  name: "docker",
+  title: "Docker (Vagrant's docker provider)",
+  states: {
+    stopped: "stopped",
+    // Vagrant calls these `running`; vm reads them from `docker inspect` (a paused guest cannot answer)
+    paused: "suspended",
+    host_state_unknown: "unknown",
+    ...transitional("preparing", "restarting")
+  },
+  savedStates: [],
+  machineId: { valid: (id) => /^[0-9a-f]{12,64}$/.test(id), expected: "a container id", sample: (_machine, hex) => hex + hex },
+  guestIsContainer: true,
+  guestPortsAreHostPorts: true,
+  hostTools: ["docker"],
+  render: {
+    ownsSshPort: () => true,
+    preamble: () => [DOCKER_HOST_NETWORK_PATCH],
+    knownDebianGuest: (input) =>
+      resolveDockerImage(input.config, input.global, input.dockerImageDefault) === input.dockerImageDefault,
+    forwardsPorts: () => false,
+    noPortsNote: "docker runs with --network=host: guest ports are host ports, nothing to forward",
+    machineLines: (_input, m) => {
+      if (m.sshPort === null || !Number.isInteger(m.sshPort) || m.sshPort < 1 || m.sshPort > 65535) {
+        throw new Error(`docker machine ${m.machine} needs an ssh port, got ${m.sshPort}`)
+      }
+      return [
+        "m.ssh.host = '127.0.0.1'",
+        `m.ssh.port = ${m.sshPort}`,
+        // the implicit ssh forward would become `-p 127.0.0.1:2222:22`, meaningless with host networking
+        `m.vm.network :forwarded_port, id: 'ssh', guest: 22, host: ${m.sshPort}, disabled: true`
+      ]
+    },
+    block: (input) => {
+      if (input.sshPort === null) throw new Error(`docker machine ${input.machine} needs an ssh port`)
+      const { memory, cpus } = resolveProviderSettings(input.config, input.global)
+      const createArgs = [
+        "--network=host",
+        "--label", `dev.vm.root=${input.projectRoot}`,
+        "--label", `dev.vm.machine=${input.machine}`,
+        ...(memory === undefined ? [] : [`--memory=${memory}m`]),
+        ...(cpus === undefined ? [] : [`--cpus=${cpus}`]),
+        ...userDockerCreateArgs(input.config, input.global)
+      ]
+      return providerBlock("docker", "d", [
+        `d.image = ${rubyString(resolveDockerImage(input.config, input.global, input.dockerImageDefault))}`,
+        "d.has_ssh = true",
+        `d.name = ${rubyString(containerName(input.config.project.name, input.machine, input.projectRoot))}`,
+        `d.create_args = ${rubyValue(createArgs)}`,
+        // read by the image's sshd wrapper: each machine listens on its own loopback port
+        `d.env = ${rubyValue({ SSH_PORT: String(input.sshPort) })}`
+      ])
+    },
+    // docker appends docker_consistency verbatim to `-v host:guest`, giving `:ro`
+    readonlyFolderOptions: ", docker_consistency: 'ro'",
+    configProblem: (ctx, globalFile) => {
+      const user = resolveUser(ctx.config, ctx.global)
+      if (user === undefined || user === IMAGE_USER) return undefined
+      // the default image only: another image may well have the user
+      if (resolveDockerImage(ctx.config, ctx.global, DEFAULT_DOCKER_IMAGE) !== DEFAULT_DOCKER_IMAGE) return undefined
+      const [file, key] = ctx.config.vm.user !== undefined ? [ctx.configFile, "vm.user"] : [globalFile, "defaults.user"]
+      return new ConfigInvalid({
+        file,
+        key,
+        reason: `the docker image ${DEFAULT_DOCKER_IMAGE} has no user '${user}' (only '${IMAGE_USER}'); ` +
+          `remove the key or use an image/box that has this user`
+      })
+    }
+  },
+  // image, create args, limits, hostname and bind mounts are fixed when the container is created
+  hardwareChange: "recreate",
+  base: (config, global, dockerImageDefault) => ({
+    box: null,
+    image: resolveDockerImage(config, global, dockerImageDefault),
+    createArgs: [...userDockerCreateArgs(config, global)]
+  }),
+  mountPathProblem: (source, target) =>
+    source.includes(":") || target.includes(":")
+      ? "the docker provider passes mounts as `-v host:guest`, which cannot carry a ':' inside a path"
+      : undefined,
+  queryStates: (env, queries, timeoutMs) =>
+    env.tools.docker.run(["inspect", "--type", "container", "--format", "{{.Id}} {{json .State}}", ...queries.map((q) => q.id)], {
+      timeoutMs,
+      check: false
+    }).pipe(
+      Effect.map((r) => parseDockerStates(r.stdout, r.stderr, queries)),
+      Effect.catchAll(askVagrantInstead(queries))
+    ),
+  hardStop: (env, id) => ({
+    command: () => `docker kill ${shortId(id)}`,
+    query: (timeoutMs) => withValidId(docker, id, (cid) => inspectState(env, cid, timeoutMs)),
+    stop: (timeoutMs) => withValidId(docker, id, (cid) => env.tools.docker.run(["kill", cid], { timeoutMs }))
+  }),
+  // Vagrant's own destroy runs `docker rm -f -v`; `vagrant up` then finds the container gone and creates it again
+  discard: (env, id, timeoutMs) => withValidId(docker, id, (cid) => env.tools.docker.run(["rm", "-f", "-v", cid], { timeoutMs })),
+  hostLogs: (env, id, options) =>
+    env.tools.docker.run(["logs", "--tail", String(options.tail), ...(options.follow ? ["--follow"] : []), id], {
+      timeoutMs: options.follow ? "none" : options.timeoutMs,
+      inherit: true
+    })
+}
+

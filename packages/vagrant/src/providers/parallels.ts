@@ -1,0 +1,47 @@
+import { instanceVmName, resolveProviderSettings } from "../render/settings.js"
+import type { ProviderModule } from "./Provider.js"
+import { boxLines, hexToUuid, hypervisorDefaults, MOUNT_OPTIONS_RO, providerBlock, setting, transitional, UUID, withValidId } from "./shared.js"
+
+/** Parallels/vagrant-parallels; the machine id is the VM uuid, which prlctl may print in braces. */
+export const parallels: ProviderModule = {
+  ...hypervisorDefaults,
+  name: "parallels",
+  title: "Parallels Desktop",
+  states: {
+    stopped: "stopped",
+    mounted: "stopped",
+    paused: "suspended",
+    suspended: "suspended",
+    inaccessible: "broken",
+    invalid: "broken",
+    ...transitional(
+      "starting", "stopping", "suspending", "resuming", "pausing", "continuing", "resetting", "restoring",
+      "snapshoting", "migrating"
+    )
+  },
+  savedStates: ["suspended"],
+  machineId: { valid: (id) => UUID.test(id.replace(/^\{(.*)\}$/, "$1")), expected: "a VM uuid", sample: (_m, hex) => hexToUuid(hex) },
+  hostTools: ["prlctl"],
+  render: {
+    ownsSshPort: () => false,
+    preamble: () => [],
+    knownDebianGuest: () => false,
+    forwardsPorts: () => true,
+    machineLines: boxLines,
+    block: (input) => {
+      const { memory, cpus } = resolveProviderSettings(input.config, input.global)
+      const name = input.config.vagrant.parallels?.name
+      return providerBlock("parallels", "prl", [
+        ...setting("prl", "memory", memory),
+        ...setting("prl", "cpus", cpus),
+        ...setting("prl", "name", name === undefined ? undefined : instanceVmName(name, input.instance))
+      ])
+    },
+    readonlyFolderOptions: MOUNT_OPTIONS_RO
+  },
+  hardStop: (env, id) => ({
+    command: () => `prlctl stop ${id} --kill`,
+    query: (timeoutMs) => withValidId(parallels, id, (uuid) => env.tools.prlctl.status(uuid, timeoutMs)),
+    stop: (timeoutMs) => withValidId(parallels, id, (uuid) => env.tools.prlctl.stopKill(uuid, timeoutMs))
+  })
+}
