@@ -1,3 +1,4 @@
+import { moduleOf, PROVIDER_NAMES } from "../src/providers/registry.js"
 import { contextContract } from "@vm/core/testing/contextContract"
 import { Effect, Layer } from "effect"
 import * as Fs from "node:fs"
@@ -7,7 +8,8 @@ import { makeFakeVagrant } from "../src/testing/FakeVagrant.js"
 import { makeTempProject, providerWithFakes } from "./helpers.js"
 
 /** The context contract on the fake Vagrant, which mounts like the docker provider (recreate) or a hypervisor (reload). */
-for (const [provider, change] of [["docker", "recreate"], ["virtualbox", "reload"]] as const) {
+for (const provider of PROVIDER_NAMES) {
+  const change = moduleOf(provider).hardwareChange
   const project = makeTempProject((ws) =>
     `project:\n  name: context-${provider}\n  workspace_path: ${JSON.stringify(ws)}\nvagrant:\n  provider: ${provider}\n`
   )

@@ -1,3 +1,5 @@
+import type { VagrantProviderName } from "@vm/core/config/schema"
+import { PROVIDER_NAMES } from "../src/providers/registry.js"
 import { decodeGlobalConfig } from "@vm/core/config/decode"
 import { statusContract } from "@vm/core/testing/statusContract"
 import { Effect, Either } from "effect"
@@ -21,8 +23,8 @@ const SSH_TIMEOUT_S = 2
 const cleanups: Array<() => void> = []
 afterAll(() => cleanups.forEach((f) => f()))
 
-/** The contract on one provider: docker (state from docker inspect) or virtualbox (VBoxManage showvminfo). */
-const contractOn = async (provider: "docker" | "virtualbox") => {
+/** The contract on one provider module: state from its hypervisor CLI's fake, or from the fake `vagrant status`. */
+const contractOn = async (provider: VagrantProviderName) => {
   const port = await freePort()
   const project = makeTempProject(
     (ws) =>
@@ -80,5 +82,4 @@ const contractOn = async (provider: "docker" | "virtualbox") => {
   })
 }
 
-await contractOn("docker")
-await contractOn("virtualbox")
+for (const provider of PROVIDER_NAMES) await contractOn(provider)

@@ -28,6 +28,8 @@ export interface ProviderModule {
   readonly states: Readonly<Record<string, VmState>>
   /** States no table can list (Hyper-V's `*critical`), else undefined. */
   readonly classify?: (canonicalId: string) => VmState | undefined
+  /** The raw state Vagrant reports for a machine that was halted (poweroff, not_running, off, shutoff, stopped). */
+  readonly offState: string
   /** Raw states whose saved memory image a power-off throws away. */
   readonly savedStates: ReadonlyArray<string>
   /** The id Vagrant stores in `machines/<m>/<provider>/id`. */

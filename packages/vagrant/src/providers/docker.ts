@@ -72,6 +72,7 @@ export const docker: ProviderModule = {
     host_state_unknown: "unknown",
     ...transitional("preparing", "restarting")
   },
+  offState: "stopped",
   savedStates: [],
   machineId: { valid: (id) => /^[0-9a-f]{12,64}$/.test(id), expected: "a container id", sample: (_machine, hex) => hex + hex },
   guestIsContainer: true,

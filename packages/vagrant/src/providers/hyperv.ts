@@ -19,6 +19,7 @@ export const hyperv: ProviderModule = {
   },
   // faults: `runningcritical`, `offcritical`, `savedcritical`, …
   classify: (id): VmState | undefined => (id.endsWith("critical") ? "broken" : undefined),
+  offState: "off",
   savedStates: ["saved", "fastsaved"],
   machineId: uuidId,
   hostTools: ["powershell.exe"],

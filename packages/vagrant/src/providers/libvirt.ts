@@ -57,6 +57,7 @@ export const libvirt: ProviderModule = {
   title: "libvirt (QEMU/KVM through vagrant-libvirt)",
   states: libvirtStates,
   // guest-initiated S3 sleep: the qemu process still holds the RAM
+  offState: "shutoff",
   savedStates: ["pmsuspended"],
   machineId: uuidId,
   hostTools: ["virsh"],

@@ -19,6 +19,7 @@ export const parallels: ProviderModule = {
       "snapshoting", "migrating"
     )
   },
+  offState: "stopped",
   savedStates: ["suspended"],
   machineId: { valid: (id) => UUID.test(id.replace(/^\{(.*)\}$/, "$1")), expected: "a VM uuid", sample: (_m, hex) => hexToUuid(hex) },
   hostTools: ["prlctl"],

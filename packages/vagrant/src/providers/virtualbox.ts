@@ -29,6 +29,7 @@ export const virtualbox: ProviderModule = {
       "deletingsnapshotlivepaused", "restoringsnapshot", "settingup", "faulttolerantsyncing"
     )
   },
+  offState: "poweroff",
   savedStates: SAVED,
   machineId: uuidId,
   hostTools: ["VBoxManage"],

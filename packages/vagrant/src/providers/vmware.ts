@@ -15,6 +15,7 @@ export const vmware: ProviderModule = {
   title: "VMware Workstation/Fusion",
   // the plugin's states: running, not_running, suspended (plus not_created)
   states: { not_running: "stopped", suspended: "suspended" },
+  offState: "not_running",
   savedStates: ["suspended"],
   machineId: {
     valid: (id) => id.endsWith(".vmx") && (NodePath.posix.isAbsolute(id) || NodePath.win32.isAbsolute(id)),

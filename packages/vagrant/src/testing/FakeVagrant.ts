@@ -11,6 +11,10 @@ import { scriptedCli } from "../hypervisors/cli.js"
 import { DockerCliFake } from "../hypervisors/DockerCli.js"
 import { VBoxManageFake } from "../hypervisors/VBoxManage.js"
 import { VirshFake } from "../hypervisors/Virsh.js"
+import { HyperVFake } from "../hypervisors/HyperV.js"
+import { PrlctlFake } from "../hypervisors/Prlctl.js"
+import { VmrunFake } from "../hypervisors/Vmrun.js"
+import { vboxNotFound, vboxString } from "./vboxOutput.js"
 import { providerModule } from "../providers/registry.js"
 import { SshClient } from "../SshClient.js"
 import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "../VagrantRunner.js"
@@ -144,6 +148,9 @@ export const makeFakeVagrant = Effect.gen(function*() {
         return yield* fail(c, `The machine with the name '${target}' was not found configured for this Vagrant environment.`)
       }
       const state = (m: string) => states.get(m) ?? "not_created"
+      /** What the provider calls the state: a halted VirtualBox VM is `poweroff`, a libvirt domain `shutoff`, … */
+      const rawState = (call: FakeCall, m: string) =>
+        state(m) === "stopped" ? providerModule(providerOf(call))?.offState ?? "stopped" : state(m)
       switch (verb) {
         case "up": {
           const creating = state(target!) === "not_created"
@@ -188,8 +195,8 @@ export const makeFakeVagrant = Effect.gen(function*() {
               [
                 `${ts},${m},metadata,provider,${providerOf(c)}`,
                 `${ts},${m},provider-name,${providerOf(c)}`,
-                `${ts},${m},state,${state(m)}`,
-                `${ts},${m},state-human-short,${state(m).replace("_", " ")}`
+                `${ts},${m},state,${rawState(c, m)}`,
+                `${ts},${m},state-human-short,${rawState(c, m).replace("_", " ")}`
               ].join("\n")
             ).join("\n") + "\n"
           )
@@ -197,6 +204,13 @@ export const makeFakeVagrant = Effect.gen(function*() {
         default:
           return yield* Effect.dieMessage(`FakeVagrant: unsupported command ${args.join(" ")}`)
       }
+    })
+
+  /** The ids of a machine under every known project root (one in practice). */
+  const idsOf = (machine: string, provider: string) =>
+    [...knownRoots].flatMap((dir) => {
+      const file = Path.join(dir, DOTFILE_PATH, "machines", machine, provider, "id")
+      return Fs.existsSync(file) ? [Fs.readFileSync(file, "utf8").trim()] : []
     })
 
   /** The machine whose provider id (docker: container id, VirtualBox: uuid) is `id`. */
@@ -250,16 +264,88 @@ export const makeFakeVagrant = Effect.gen(function*() {
       return undefined
     })
 
-  /** VirtualBox over the same machines: `showvminfo UUID --machinereadable` (projects on the virtualbox provider). */
+  /**
+   * VirtualBox over the same machines: `showvminfo UUID --machinereadable`, `controlvm UUID poweroff`,
+   * `discardstate UUID`; an unknown uuid fails as VBoxManage does (testing/fixtures/vboxmanage.ts).
+   */
   const vboxAnswer = (args: ReadonlyArray<string>): Effect.Effect<Partial<RunResult> | undefined> =>
     Effect.sync(() => {
-      if (args[0] !== "showvminfo" || args[2] !== "--machinereadable") return undefined
-      const machine = machineById(args[1]!, "virtualbox")
-      if (machine === undefined) {
-        return { exitCode: 1, stderr: `VBoxManage: error: Could not find a registered machine with UUID {${args[1]}}\n` }
+      const uuid = args[0] === "controlvm" || args[0] === "showvminfo" || args[0] === "discardstate" ? args[1]! : undefined
+      if (uuid === undefined) return undefined
+      const machine = machineById(uuid, "virtualbox")
+      if (machine === undefined) return { exitCode: 1, stderr: vboxNotFound(uuid) }
+      if (args[0] === "controlvm" && args[2] === "poweroff") {
+        if (states.get(machine) !== "running") {
+          return { exitCode: 1, stderr: `VBoxManage: error: Machine '${machine}' is not currently running\n` }
+        }
+        states.set(machine, "stopped")
+        return { stderr: "0%...10%...20%...30%...40%...50%...60%...70%...80%...90%...100%\n" }
       }
+      if (args[0] === "discardstate") return {}
+      if (args[2] !== "--machinereadable") return undefined
       const vmState = states.get(machine) === "running" ? "running" : "poweroff"
-      return { stdout: `name="${machine}"\nVMState="${vmState}"\nVMStateChangeTime="${startedAt.get(machine) ?? ""}"\n` }
+      return {
+        stdout: [
+          `name=${vboxString(machine)}`,
+          `UUID=${vboxString(uuid)}`,
+          `VMState=${vboxString(vmState)}`,
+          `VMStateChangeTime=${vboxString(startedAt.get(machine) ?? "")}`,
+          ""
+        ].join("\n")
+      }
+    })
+
+  /** VMware over the same machines (addressed by the .vmx path): `vmrun -T ws list`, `vmrun -T ws stop <vmx> hard`. */
+  const vmrunAnswer = (args: ReadonlyArray<string>): Effect.Effect<Partial<RunResult> | undefined> =>
+    Effect.sync(() => {
+      const [, , verb, vmx] = args
+      if (verb === "list") {
+        const running = [...states].filter(([, s]) => s === "running").flatMap(([m]) => idsOf(m, "vmware_desktop"))
+        return { stdout: [`Total running VMs: ${running.length}`, ...running, ""].join("\n") }
+      }
+      if (verb !== "stop" || vmx === undefined) return undefined
+      const machine = machineById(vmx, "vmware_desktop")
+      if (machine === undefined || states.get(machine) !== "running") {
+        return { exitCode: 255, stdout: `Error: The virtual machine is not powered on: ${vmx}\n` }
+      }
+      states.set(machine, "stopped")
+      return {}
+    })
+
+  /** Hyper-V over the same machines: the two scripts of hypervisors/HyperV.ts, by VM GUID. */
+  const powershellAnswer = (args: ReadonlyArray<string>): Effect.Effect<Partial<RunResult> | undefined> =>
+    Effect.sync(() => {
+      const script = args.at(-1) ?? ""
+      const guid = /Get-VM -Id '([^']+)'/.exec(script)?.[1]
+      if (guid === undefined) return undefined
+      const machine = machineById(guid, "hyperv")
+      if (machine === undefined) {
+        return {
+          exitCode: 1,
+          stderr: `Hyper-V\\Get-VM : Hyper-V was unable to find a virtual machine with ID "${guid}".\r\n`
+        }
+      }
+      if (script.includes("Stop-VM -TurnOff")) {
+        states.set(machine, "stopped")
+        return {}
+      }
+      return { stdout: states.get(machine) === "running" ? "Running\r\n" : "Off\r\n" }
+    })
+
+  /** Parallels over the same machines: `prlctl list <uuid> -o status --no-header`, `prlctl stop <uuid> --kill`. */
+  const prlctlAnswer = (args: ReadonlyArray<string>): Effect.Effect<Partial<RunResult> | undefined> =>
+    Effect.sync(() => {
+      const [verb, uuid] = args
+      if ((verb !== "list" && verb !== "stop") || uuid === undefined) return undefined
+      const machine = machineById(uuid, "parallels")
+      if (machine === undefined) {
+        return { exitCode: 255, stderr: `Failed to get VM config: The virtual machine could not be found. The virtual machine is not registered in the virtual machine directory on your Mac.\n` }
+      }
+      if (verb === "stop") {
+        states.set(machine, "stopped")
+        return { stdout: "Stopping the VM...\nThe VM has been successfully stopped.\n" }
+      }
+      return { stdout: states.get(machine) === "running" ? "running\n" : "stopped\n" }
     })
 
   /**
@@ -318,6 +404,11 @@ export const makeFakeVagrant = Effect.gen(function*() {
   const dockerLayer = DockerCliFake(scriptedCli("docker", dockerAnswer, hypervisorCalls))
   const vboxLayer = VBoxManageFake(scriptedCli("VBoxManage", vboxAnswer, hypervisorCalls))
   const virshLayer = VirshFake(scriptedCli("virsh", virshAnswer, hypervisorCalls))
+  const otherHypervisors = Layer.mergeAll(
+    VmrunFake(scriptedCli("vmrun", vmrunAnswer, hypervisorCalls)),
+    HyperVFake(scriptedCli("powershell.exe", powershellAnswer, hypervisorCalls)),
+    PrlctlFake(scriptedCli("prlctl", prlctlAnswer, hypervisorCalls))
+  )
 
   return {
     calls: Ref.get(calls),
@@ -330,12 +421,16 @@ export const makeFakeVagrant = Effect.gen(function*() {
     dockerAnswer,
     vboxAnswer,
     virshAnswer,
+    vmrunAnswer,
+    powershellAnswer,
+    prlctlAnswer,
     vagrantLayer,
     sshLayer,
     dockerLayer,
     vboxLayer,
     virshLayer,
-    layer: Layer.mergeAll(vagrantLayer, sshLayer, dockerLayer, vboxLayer, virshLayer)
+    /** Vagrant, ssh and every hypervisor CLI over the same simulated machines. */
+    layer: Layer.mergeAll(vagrantLayer, sshLayer, dockerLayer, vboxLayer, virshLayer, otherHypervisors)
   }
 })
 

@@ -1,13 +1,16 @@
 import { tempContract } from "@vm/core/testing/tempContract"
 import { Effect, Layer } from "effect"
 import { afterAll } from "vitest"
-import { makeFakeTempStack, makeTempSandbox } from "./helpers.js"
+import { PROVIDER_NAMES } from "../../src/providers/registry.js"
+import { globalWith, makeFakeTempStack, makeTempSandbox } from "./helpers.js"
 
 const sandbox = makeTempSandbox()
 afterAll(() => sandbox.cleanup())
 
-tempContract(
-  "Vagrant temp VMs on a fake Vagrant (docker provider)",
-  Layer.unwrapEffect(Effect.map(makeFakeTempStack(sandbox.home), (stack) => stack.layer)),
-  { names: ["first-vm", "second-vm"], dirs: sandbox.dirs as [string, string, string] }
-)
+for (const provider of PROVIDER_NAMES) {
+  tempContract(
+    `Vagrant temp VMs on a fake Vagrant (${provider} provider)`,
+    Layer.unwrapEffect(Effect.map(makeFakeTempStack(sandbox.home, globalWith({ defaults: { provider } })), (stack) => stack.layer)),
+    { names: [`first-${provider.replace("_", "-")}`, `second-${provider.replace("_", "-")}`], dirs: sandbox.dirs as [string, string, string] }
+  )
+}
