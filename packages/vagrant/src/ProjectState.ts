@@ -23,5 +23,4 @@ export type ProjectState = typeof ProjectState.Type
 
 export const emptyProjectState = (): ProjectState => ({ version: 1, instances: {} })
 
-export const STATE_DIR = ".vm"
 export const STATE_FILE = ".vm/state.json"

@@ -3,9 +3,3 @@
  * any project first, so such instances get a suffix that contains a non-hex letter.
  */
 export const machineNameFor = (instance: string): string => /[g-z]/.test(instance) ? instance : `${instance}-vm`
-
-/** Inverse of machineNameFor. */
-export const instanceNameFor = (machine: string): string => {
-  const m = /^(.*)-vm$/.exec(machine)
-  return m && !/[g-z]/.test(m[1]!) ? m[1]! : machine
-}

@@ -1,5 +1,6 @@
 import { InvalidInput } from "@vm/core/errors"
 import { Effect } from "effect"
+import { UUID as GUID } from "./ids.js"
 
 /**
  * PowerShell treats these as single quotes too (its tokenizer's IsSingleQuote); a single-quoted
@@ -16,7 +17,6 @@ export const powershellString = (value: string): string => {
   return `'${value.replace(SINGLE_QUOTES, (q) => q + q)}'`
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Hyper-V VM ids are GUIDs; anything else (a corrupt id file) is refused before it reaches a script. */
 export const validGuid = (what: string, value: string): Effect.Effect<string, InvalidInput> =>

@@ -4,7 +4,8 @@ import { ProcessRunnerLive } from "@vm/core/process/ProcessRunner"
 import { Effect, Either, Layer, Schedule } from "effect"
 import { spawn } from "node:child_process"
 import { findVmProcesses, HostProcesses, HostProcessesLive, parseCmdline } from "../src/hypervisors/HostProcesses.js"
-import { readVBoxInfo } from "../src/hypervisors/vboxInfo.js"
+import { parseVBoxInfo, readVBoxInfo, sharedFoldersOf } from "../src/hypervisors/vboxInfo.js"
+import { vboxString } from "../src/testing/vboxOutput.js"
 import { vagrantDomState } from "../src/hypervisors/Virsh.js"
 import { parseVmrunList } from "../src/hypervisors/Vmrun.js"
 
@@ -72,4 +73,40 @@ describe("host processes", () => {
         child.kill("SIGKILL")
       }
     }).pipe(Effect.provide(HostProcessesLive.pipe(Layer.provide(ProcessRunnerLive), Layer.provide(NodeContext.layer)))))
+})
+
+describe("VBoxManage showvminfo reader: VirtualBox's escaping", () => {
+  // VirtualBox escapes exactly `"` and `\` (VBoxManageInfo.cpp, outputMachineReadableStringWorker)
+  const paths = [
+    "C:\\new",
+    "C:\\\\server\\share\\n",
+    `/home/me/it's a "dir"`,
+    "/trailing\\",
+    "\\\"mixed\\\\\"",
+    "/plain/path",
+    "/with = equals/and,comma"
+  ]
+  it.each(paths)("a shared folder at %j round-trips", (hostPath) => {
+    const text = [
+      `name=${vboxString("vm")}`,
+      `VMState="running"`,
+      `SharedFolderNameTransientMapping1=${vboxString("share")}`,
+      `SharedFolderPathTransientMapping1=${vboxString(hostPath)}`,
+      ""
+    ].join("\n")
+    expect(sharedFoldersOf(parseVBoxInfo(text))).toEqual([{ name: "share", hostPath, transient: true }])
+  })
+
+  it("`C:\\\\new` printed by VirtualBox is C:\\new, never a newline", () => {
+    expect(parseVBoxInfo(`SharedFolderPathMachineMapping1="C:\\\\new"\n`)["SharedFolderPathMachineMapping1"]).toBe("C:\\new")
+  })
+
+  it("random strings round-trip", () => {
+    const alphabet = ["a", "\\", "\"", "=", " ", "n", "é", "\t"]
+    for (let i = 0; i < 500; i++) {
+      const length = (i * 7) % 13
+      const value = Array.from({ length }, (_, j) => alphabet[(i * 31 + j * 17) % alphabet.length]).join("")
+      expect(parseVBoxInfo(`k=${vboxString(value)}\n`)["k"]).toBe(value)
+    }
+  })
 })

@@ -4,7 +4,8 @@ import { knownStates, normalizeState } from "../src/providers/registry.js"
 
 type Row = readonly [raw: string, state: VmState]
 
-// Every state id listed in vagrant-facts §1.2, per provider.
+// Every state id each provider reports (its plugin's sources: VirtualBox VMState, vagrant-libvirt/fog,
+// vagrant-vmware-desktop, Hyper-V Get-VM, vagrant-parallels), per provider.
 const TABLE: Readonly<Record<string, ReadonlyArray<Row>>> = {
   virtualbox: [
     ["not_created", "missing"], ["inaccessible", "broken"], ["unknown", "unknown"], ["poweroff", "stopped"],

@@ -5,7 +5,7 @@ import { DEFAULT_INSTANCE } from "@vm/core/instances"
 import { Lifecycle } from "@vm/core/Lifecycle"
 import type { MachineInfo } from "@vm/core/model"
 import { ProjectContext } from "@vm/core/ProjectContext"
-import { Console, Effect, Option } from "effect"
+import { Console, Effect } from "effect"
 import { resolveName } from "../project.js"
 import { withProject } from "./root.js"
 
@@ -94,5 +94,3 @@ export const provision = Command.make("provision", { name: nameArg }, ({ name })
     yield* lifecycle.provision(instance)
     yield* Console.log(`${instance}: provisioned`)
   }))).pipe(Command.withDescription("Run the provisioners again"))
-
-export const optionalName = (name: Option.Option<string>) => name

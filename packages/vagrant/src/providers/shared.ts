@@ -2,6 +2,7 @@ import type { GlobalConfig, ProjectConfig } from "@vm/core/config/schema"
 import { type CommandTimeout, InvalidInput, type VmError } from "@vm/core/errors"
 import type { VmState } from "@vm/core/model"
 import { Effect } from "effect"
+import { UUID } from "../ids.js"
 import { rubyString, rubyValue } from "../ruby.js"
 import { resolveBox } from "../render/settings.js"
 import type { RenderInput, RenderMachine } from "../render/types.js"
@@ -11,8 +12,7 @@ import type { PlanBase, ProviderModule } from "./Provider.js"
 export const transitional = (...ids: ReadonlyArray<string>): Readonly<Record<string, VmState>> =>
   Object.fromEntries(ids.map((id) => [id, "transitional" as const]))
 
-/** A VirtualBox/libvirt/Hyper-V/Parallels machine id (a UUID/GUID; Parallels may add braces). */
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export { UUID }
 
 /** 32 hex digits as 8-4-4-4-12. */
 export const hexToUuid = (hex: string) => `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`

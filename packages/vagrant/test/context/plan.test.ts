@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto"
 import { describe, expect, it } from "vitest"
 import { machinePlan } from "../../src/context/plan.js"
 import { globalConfig, machine, project, renderInput } from "../render/fixtures.js"
 
-const sha = (s: string) => createHash("sha256").update(s).digest("hex")
+import { sha256 as sha } from "../../src/hash.js"
 
 describe("machinePlan", () => {
   it("docker: image, create_args (user defaults first), folders, no box and no ports", () => {
