@@ -98,6 +98,12 @@ export const LibvirtOptions = Schema.Struct({
    * (rootless qemu:///session, macOS hosts). `default`: vagrant-libvirt's management network.
    */
   networking: Schema.optional(Schema.Literal("default", "user")),
+  /**
+   * How synced folders reach the guest: `9p` (virtio 9p, passthrough: guest uids are host uids; needs
+   * QEMU allowed to read the folders), `9p-mapped` (ownership kept in xattrs), `virtiofs`, `rsync`, `nfs`.
+   * Default: `9p` with `networking: user` (NFS needs a network to the host), else vagrant-libvirt's (nfs).
+   */
+  synced_folder_type: Schema.optional(Schema.Literal("9p", "9p-mapped", "virtiofs", "rsync", "nfs")),
   /** With `networking: user`: the guest reaches nothing outside itself but its forwarded ports (QEMU `restrict=on`). */
   isolated: Schema.optional(Schema.Boolean),
   /** Direct kernel boot (boxes without a boot loader). */

@@ -7,21 +7,38 @@ import { Effect } from "effect"
  * VirtualBox quotes strings and escapes exactly `"` and `\` with a backslash
  * (VBoxManageInfo.cpp, outputMachineReadableStringWorker; see testing/fixtures/vboxmanage.ts):
  * `C:\new` is printed `"C:\\new"`. Nothing else is escaped, so `\n` in a value is a backslash and an n.
+ * A few lines are printed raw with plain RTPrintf (RAW_KEYS): their quotes are only stripped.
  */
 export const parseVBoxInfo = (text: string): Record<string, string> => {
   const out: Record<string, string> = {}
-  for (const raw of text.split("\n")) {
-    const line = raw.replace(/\r$/, "")
+  const lines = text.split("\n").map((l) => l.replace(/\r$/, ""))
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!
     const key = line.startsWith('"') ? readQuoted(line, 0) : undefined
     const eq = key !== undefined ? key.end : line.indexOf("=")
     if (eq <= 0 || line[eq] !== "=") continue
     const name = key !== undefined ? key.value : line.slice(0, eq)
-    const rest = line.slice(eq + 1)
-    const value = rest.startsWith('"') ? readQuoted(rest, 0) : undefined
+    let rest = line.slice(eq + 1)
+    if (RAW_KEYS.test(name) || !rest.startsWith('"')) {
+      out[name] = rest.length >= 2 && rest.startsWith('"') && rest.endsWith('"') ? rest.slice(1, -1) : rest
+      continue
+    }
+    // a newline inside a value is printed as is: the value goes on until its closing quote
+    let value = readQuoted(rest, 0)
+    while (value === undefined && i + 1 < lines.length) {
+      rest += "\n" + lines[++i]
+      value = readQuoted(rest, 0)
+    }
     out[name] = value !== undefined && value.end === rest.length ? value.value : rest
   }
   return out
 }
+
+/**
+ * Keys VBoxManage prints with plain RTPrintf, unescaped (VBoxManageInfo.cpp): `VMStateFile="C:\Users\…"`
+ * has single backslashes on the same output where CfgFile has them doubled (fixtures/vboxmanage.ts).
+ */
+const RAW_KEYS = /^(VMState|VMStateChangeTime|VMStateFile|vrdeproperty\[.*\]|(Current)?Snapshot(Name|Description|UUID)[-\d]*)$/
 
 /** The quoted string starting at `at` (a `"`), unescaped; `end` is the index after the closing quote. */
 const readQuoted = (s: string, at: number): { readonly value: string; readonly end: number } | undefined => {

@@ -101,8 +101,8 @@ export interface ProviderRender {
   readonly machineLines: (input: RenderInput, machine: RenderMachine) => ReadonlyArray<string>
   /** The `m.vm.provider :<name>` block. */
   readonly block: (input: MachineRenderInput) => ReadonlyArray<string>
-  /** Options appended to a read-only `config.vm.synced_folder` line. */
-  readonly readonlyFolderOptions: string
+  /** Options appended to a `config.vm.synced_folder` line (the folder type, how read-only is spelled). */
+  readonly folderOptions: (config: ProjectConfig, readonly: boolean) => string
   /** A config this provider cannot boot, named by file and key, before anything is written. */
   readonly configProblem?: (ctx: ProjectContextShape, globalFile: string) => ConfigInvalid | undefined
 }

@@ -117,7 +117,7 @@ export const docker: ProviderModule = {
       ])
     },
     // docker appends docker_consistency verbatim to `-v host:guest`, giving `:ro`
-    readonlyFolderOptions: ", docker_consistency: 'ro'",
+    folderOptions: (_config, readonly) => (readonly ? ", docker_consistency: 'ro'" : ""),
     configProblem: (ctx, globalFile) => {
       const user = resolveUser(ctx.config, ctx.global)
       if (user === undefined || user === IMAGE_USER) return undefined

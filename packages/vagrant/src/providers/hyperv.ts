@@ -1,7 +1,7 @@
 import type { VmState } from "@vm/core/model"
 import { instanceVmName, resolveProviderSettings } from "../render/settings.js"
 import type { ProviderModule } from "./Provider.js"
-import { boxLines, hypervisorDefaults, MOUNT_OPTIONS_RO, providerBlock, setting, transitional, uuidId, withValidId } from "./shared.js"
+import { boxLines, hypervisorDefaults, hypervisorFolderOptions, providerBlock, setting, transitional, uuidId, withValidId } from "./shared.js"
 
 /** Vagrant's Hyper-V provider (plugins/providers/hyperv); the machine id is the VM's GUID. */
 export const hyperv: ProviderModule = {
@@ -39,7 +39,7 @@ export const hyperv: ProviderModule = {
         ...setting("h", "enable_virtualization_extensions", h?.enable_virtualization_extensions)
       ])
     },
-    readonlyFolderOptions: MOUNT_OPTIONS_RO
+    folderOptions: hypervisorFolderOptions
   },
   hardStop: (env, id) => ({
     command: () => `Stop-VM -TurnOff -Force (VM ${id})`,

@@ -109,8 +109,19 @@ export const libvirt: ProviderModule = {
           : [])
       ])
     },
-    // 9p and virtiofs honour ro from the mount options like the others
-    readonlyFolderOptions: ", mount_options: ['ro']"
+    folderOptions: (config, readonly) => {
+      const type = config.vagrant.libvirt?.synced_folder_type ?? (usesUserNetworking(config) ? "9p" : undefined)
+      const typed = type === undefined
+        ? ""
+        : type === "9p"
+        ? ", type: '9p', accessmode: 'passthrough'"
+        : type === "9p-mapped"
+        ? ", type: '9p', accessmode: 'mapped'"
+        : `, type: ${rubyString(type)}`
+      // 9p: QEMU itself refuses writes (`readonly`), and the guest mounts it ro
+      const ro = !readonly ? "" : type === "9p" || type === "9p-mapped" ? ", readonly: true, mount_options: ['ro']" : ", mount_options: ['ro']"
+      return typed + ro
+    }
   },
   queryStates: (env, queries, timeoutMs) =>
     Effect.forEach(queries, (q) =>

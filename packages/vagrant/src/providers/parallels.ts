@@ -1,6 +1,6 @@
 import { instanceVmName, resolveProviderSettings } from "../render/settings.js"
 import type { ProviderModule } from "./Provider.js"
-import { boxLines, hexToUuid, hypervisorDefaults, MOUNT_OPTIONS_RO, providerBlock, setting, transitional, UUID, withValidId } from "./shared.js"
+import { boxLines, hexToUuid, hypervisorDefaults, hypervisorFolderOptions, providerBlock, setting, transitional, UUID, withValidId } from "./shared.js"
 
 /** Parallels/vagrant-parallels; the machine id is the VM uuid, which prlctl may print in braces. */
 export const parallels: ProviderModule = {
@@ -38,7 +38,7 @@ export const parallels: ProviderModule = {
         ...setting("prl", "name", name === undefined ? undefined : instanceVmName(name, input.instance))
       ])
     },
-    readonlyFolderOptions: MOUNT_OPTIONS_RO
+    folderOptions: hypervisorFolderOptions
   },
   hardStop: (env, id) => ({
     command: () => `prlctl stop ${id} --kill`,

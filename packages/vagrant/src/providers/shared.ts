@@ -44,8 +44,8 @@ export const boxBase = (config: ProjectConfig, global: GlobalConfig): PlanBase =
   createArgs: []
 })
 
-/** Hypervisor guests read ro from the guest mount options. */
-export const MOUNT_OPTIONS_RO = ", mount_options: ['ro']"
+/** Hypervisor guests read ro from the guest mount options; the type is the provider's default. */
+export const hypervisorFolderOptions = (_config: ProjectConfig, readonly: boolean) => (readonly ? ", mount_options: ['ro']" : "")
 
 /** Runs `f` with the id when it has the module's format, else an error naming the id file's problem. */
 export const withValidId = <A>(module: Pick<ProviderModule, "name" | "machineId">, id: string, f: (id: string) => Effect.Effect<A, VmError>) =>

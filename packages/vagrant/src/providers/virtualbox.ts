@@ -1,7 +1,7 @@
 import { Effect, Option } from "effect"
 import { instanceVmName, resolveProviderSettings } from "../render/settings.js"
 import type { ProviderModule } from "./Provider.js"
-import { askVagrantInstead, boxLines, hypervisorDefaults, MOUNT_OPTIONS_RO, providerBlock, setting, transitional, uuidId, withValidId } from "./shared.js"
+import { askVagrantInstead, boxLines, hypervisorDefaults, hypervisorFolderOptions, providerBlock, setting, transitional, uuidId, withValidId } from "./shared.js"
 
 const SAVED = ["saved", "aborted_saved", "aborted-saved"]
 
@@ -50,7 +50,7 @@ export const virtualbox: ProviderModule = {
         ...setting("vb", "linked_clone", vb?.linked_clone)
       ])
     },
-    readonlyFolderOptions: MOUNT_OPTIONS_RO
+    folderOptions: hypervisorFolderOptions
   },
   // transient shared folders on the running VM (vboxsf in the guest), no reboot
   liveMounts: { available: (env) => env.tools.vbox.available },

@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import { rubyString } from "../ruby.js"
 import { resolveProviderSettings } from "../render/settings.js"
 import type { ProviderModule } from "./Provider.js"
-import { boxLines, hypervisorDefaults, MOUNT_OPTIONS_RO, providerBlock, setting, withValidId } from "./shared.js"
+import { boxLines, hypervisorDefaults, hypervisorFolderOptions, providerBlock, setting, withValidId } from "./shared.js"
 
 /**
  * hashicorp/vagrant-vmware-desktop (Workstation on Linux/Windows, Fusion on macOS). The machine id is
@@ -43,7 +43,7 @@ export const vmware: ProviderModule = {
         ...Object.entries(vmx).map(([k, x]) => `v.vmx[${rubyString(k)}] = ${rubyString(x)}`)
       ])
     },
-    readonlyFolderOptions: MOUNT_OPTIONS_RO
+    folderOptions: hypervisorFolderOptions
   },
   hardStop: (env, id) => ({
     command: () => `vmrun stop ${id} hard`,

@@ -94,6 +94,7 @@ export const renderVagrantfile = (input: RenderInput): string => {
     [...input.config.synced_folders, ...input.global.synced_folders],
     input.extraSyncedFolders
   )
+  const folderOptions = (readonly: boolean) => provider.folderOptions(input.config, readonly)
   const indent = (lines: ReadonlyArray<string>) => lines.map((line) => `  ${line}`)
   const lines = [
     ...HEADER,
@@ -103,10 +104,10 @@ export const renderVagrantfile = (input: RenderInput): string => {
     // our image is Debian: skips ~2 s of guest detection over ssh on every up
     ...(provider.knownDebianGuest(input) ? ["  config.vm.guest = :debian"] : []),
     "  config.vm.synced_folder '.', '/vagrant', disabled: true",
-    ...indent(folders.base.map((f) => syncedFolderLine(f, provider.readonlyFolderOptions))),
+    ...indent(folders.base.map((f) => syncedFolderLine(f, folderOptions))),
     // column 0 so that a whole-line comparison finds the markers
     SYNCED_BEGIN,
-    ...indent(folders.extra.map((f) => syncedFolderLine(f, provider.readonlyFolderOptions))),
+    ...indent(folders.extra.map((f) => syncedFolderLine(f, folderOptions))),
     SYNCED_END,
     ...indent(portLines(input)),
     ...input.machines.flatMap((m) => ["", ...indent(machineBlock(input, m))]),

@@ -51,8 +51,6 @@ export const planSyncedFolders = (
   return { base, extra: extraFolders }
 }
 
-/** One `config.vm.synced_folder` line; read-only is spelled differently per provider (its module's `readonlyFolderOptions`). */
-export const syncedFolderLine = (folder: ResolvedFolder, readonlyOptions: string): string => {
-  const ro = folder.readonly ? readonlyOptions : ""
-  return `config.vm.synced_folder ${rubyString(folder.source)}, ${rubyString(folder.target)}${ro}`
-}
+/** One `config.vm.synced_folder` line; the provider module spells the type and read-only (`folderOptions`). */
+export const syncedFolderLine = (folder: ResolvedFolder, options: (readonly: boolean) => string): string =>
+  `config.vm.synced_folder ${rubyString(folder.source)}, ${rubyString(folder.target)}${options(folder.readonly)}`

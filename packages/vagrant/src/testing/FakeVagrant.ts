@@ -14,7 +14,14 @@ import { VirshFake } from "../hypervisors/Virsh.js"
 import { HyperVFake } from "../hypervisors/HyperV.js"
 import { PrlctlFake } from "../hypervisors/Prlctl.js"
 import { VmrunFake } from "../hypervisors/Vmrun.js"
-import { vboxNotFound, vboxString } from "./vboxOutput.js"
+import { PRLCTL_LIST_UNKNOWN_VM } from "./fixtures/prlctl.js"
+import type { CliRun } from "./fixtures/types.js"
+import { VIRSH_DESTROY_NOT_RUNNING, VIRSH_DOMSTATE_UNKNOWN_UUID } from "./fixtures/virsh.js"
+import { VMRUN_STOP_HARD_NOT_RUNNING } from "./fixtures/vmrun.js"
+import { vboxNotFound, vboxString, withId } from "./vboxOutput.js"
+
+/** What the fake CLI answers: exactly a recorded run's streams and exit code. */
+const answerOf = (run: CliRun): Partial<RunResult> => ({ stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode })
 import { providerModule } from "../providers/registry.js"
 import { SshClient } from "../SshClient.js"
 import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "../VagrantRunner.js"
@@ -306,7 +313,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
       if (verb !== "stop" || vmx === undefined) return undefined
       const machine = machineById(vmx, "vmware_desktop")
       if (machine === undefined || states.get(machine) !== "running") {
-        return { exitCode: 255, stdout: `Error: The virtual machine is not powered on: ${vmx}\n` }
+        return answerOf(withId(VMRUN_STOP_HARD_NOT_RUNNING, vmx))
       }
       states.set(machine, "stopped")
       return {}
@@ -339,7 +346,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
       if ((verb !== "list" && verb !== "stop") || uuid === undefined) return undefined
       const machine = machineById(uuid, "parallels")
       if (machine === undefined) {
-        return { exitCode: 255, stderr: `Failed to get VM config: The virtual machine could not be found. The virtual machine is not registered in the virtual machine directory on your Mac.\n` }
+        return answerOf(withId(PRLCTL_LIST_UNKNOWN_VM, uuid))
       }
       if (verb === "stop") {
         states.set(machine, "stopped")
@@ -359,11 +366,11 @@ export const makeFakeVagrant = Effect.gen(function*() {
       if (verb !== "domstate" && verb !== "destroy") return undefined
       const machine = machineById(uuid, "libvirt")
       if (machine === undefined) {
-        return { exitCode: 1, stderr: `error: failed to get domain '${uuid}'\n` }
+        return answerOf(withId(VIRSH_DOMSTATE_UNKNOWN_UUID, uuid))
       }
       if (verb === "destroy") {
         if (states.get(machine) !== "running") {
-          return { exitCode: 1, stderr: `error: Failed to destroy domain '${uuid}'\nerror: Requested operation is not valid: domain is not running\n` }
+          return answerOf(withId(VIRSH_DESTROY_NOT_RUNNING, uuid))
         }
         states.set(machine, "stopped")
         return { stdout: `Domain '${uuid}' destroyed\n\n` }

@@ -1,3 +1,6 @@
+import { VBOX_SHOWVMINFO_UNKNOWN_UUID_V5 } from "./fixtures/vboxmanage.js"
+import type { CliRun } from "./fixtures/types.js"
+
 /**
  * How VBoxManage prints a string value with `--machinereadable`: in double quotes, with `"` and `\`
  * escaped by a backslash and nothing else (VBoxManageInfo.cpp, outputMachineReadableStringWorker;
@@ -5,11 +8,14 @@
  */
 export const vboxString = (value: string): string => `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`
 
-/** VBoxManage's answer (stderr, exit 1) for a uuid VirtualBox has no machine for (fixtures/vboxmanage.ts). */
-export const vboxNotFound = (uuid: string): string =>
-  [
-    `VBoxManage: error: Could not find a registered machine with UUID {${uuid}}`,
-    "VBoxManage: error: Details: code VBOX_E_OBJECT_NOT_FOUND (0x80bb0001), component VirtualBoxWrap, interface IVirtualBox, callee nsISupports",
-    `VBoxManage: error: Context: "FindMachine(Bstr(VMNameOrUuid).raw(), machine.asOutParam())" at line 2890 of file VBoxManageInfo.cpp`,
-    ""
-  ].join("\n")
+/** VBoxManage's answer (stderr, exit 1) for a uuid VirtualBox has no machine for: the recorded one, for this uuid. */
+export const vboxNotFound = (uuid: string): string => withId(VBOX_SHOWVMINFO_UNKNOWN_UUID_V5, uuid).stderr
+
+/** A recorded run with its id (the last argv element) replaced by `id` everywhere. */
+export const withId = (fixture: CliRun, id: string): CliRun => {
+  const recorded = fixture.argv.at(-1) === "--machinereadable" || fixture.argv.at(-1) === "hard"
+    ? fixture.argv.at(-2)!
+    : fixture.argv.at(-1)!
+  const swap = (s: string) => s.replaceAll(recorded, id)
+  return { argv: fixture.argv.map(swap), stdout: swap(fixture.stdout), stderr: swap(fixture.stderr), exitCode: fixture.exitCode }
+}
