@@ -10,9 +10,13 @@
 #    pidfile /run/vm-dockerd.pid, log /var/log/vm-dockerd.log)
 # 3. the base image vm-local/debian:bookworm (scripts/build-image.sh), rebuilt when
 #    missing or when its dev.vm.image-rev label differs from build-image.sh's IMAGE_REV
+# 4. only with VM_FULL_VMS=1, or CI=true (unless VM_FULL_VMS=0): real full VMs through
+#    scripts/setup-libvirt.sh (QEMU/TCG + vagrant-libvirt, libvirtd started detached, the
+#    box vm-local/debian-libvirt built from the image of step 3); a failure there is fatal
 #
 # Without root it only checks, and fails with the command to run when anything is missing.
 # Env: VM_E2E_IMAGE   image tag (default vm-local/debian:bookworm)
+#      VM_FULL_VMS    1: also set up real full VMs (step 4); 0: never; unset: only when CI=true
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -127,4 +131,15 @@ docker version >/dev/null 2>&1 || PROBLEMS+=("docker daemon")
 [ "$(image_rev)" = "$WANT_REV" ] \
   || PROBLEMS+=("image $IMAGE (rev $WANT_REV)")
 [ ${#PROBLEMS[@]} = 0 ] || die "still missing: ${PROBLEMS[*]}"
+
+# --- 4. full VMs (libvirt) -----------------------------------------------------------
+FULL_VMS=${VM_FULL_VMS:-}
+if [ -z "$FULL_VMS" ]; then
+  if [ "${CI:-}" = true ]; then FULL_VMS=1; else FULL_VMS=0; fi
+fi
+if [ "$FULL_VMS" = 1 ]; then
+  PHASE_T=$(now)
+  bash "$HERE/setup-libvirt.sh" || die "full-VM set-up (scripts/setup-libvirt.sh) failed. Fix the error above, then run: ${FIX/setup-host/setup-libvirt}"
+  phase_done "full VMs (libvirt) ready"
+fi
 echo "setup-host: ready in $(secs "$T_START" "$(now)")s"
