@@ -9,10 +9,11 @@
 //   - any test failed, or a test file failed without a failing test (import/hook error;
 //     each such file counts as one failure),
 //   - the e2e project (test files under <repo>/test/) executed zero test cases,
-//   - CI=true and any e2e test was skipped (skip/todo),
+//   - CI=true and the fullvm project (test/fullvm/, real VMs through vagrant-libvirt) executed none,
+//   - CI=true and any e2e or fullvm test was skipped (skip/todo),
 //   - the report is missing or unreadable (counted as one failure).
 // The JSON report carries no project names; files are classified by path, matching
-// vitest.config.ts: packages/*/test/** -> unit, test/** -> e2e.
+// vitest.config.ts: packages/*/test/** -> unit, test/fullvm/** -> fullvm, test/** -> e2e.
 import { readFileSync } from "node:fs"
 import { dirname, relative, resolve, sep } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -39,6 +40,7 @@ try {
 
 const projectOf = (abs) => {
   const rel = relative(repoRoot, abs).split(sep).join("/")
+  if (rel.startsWith("test/fullvm/")) return "fullvm"
   if (rel.startsWith("test/")) return "e2e"
   if (/^packages\/[^/]+\/test\//.test(rel)) return "unit"
   return "other"
@@ -84,32 +86,43 @@ let failed = 0
 let skipped = 0
 console.log("")
 console.log("Test summary")
-for (const name of ["unit", "e2e", ...[...projects.keys()].filter((n) => n !== "unit" && n !== "e2e")]) {
+const REAL = ["e2e", "fullvm"]
+for (const name of ["unit", ...REAL, ...[...projects.keys()].filter((n) => n !== "unit" && !REAL.includes(n))]) {
   const s = projects.get(name) ?? stats(name)
   passed += s.passed
   failed += s.failed
   skipped += s.skipped
   console.log(
-    `  ${name.padEnd(5)} ${String(s.files).padStart(3)} files: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`
+    `  ${name.padEnd(6)} ${String(s.files).padStart(3)} files: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`
   )
   for (const b of s.brokenFiles) console.log(`    FILE FAILED  ${b}`)
   for (const t of s.failedTests) console.log(`    FAILED       ${t}`)
-  if (name === "e2e") {
+  if (REAL.includes(name)) {
     if (s.skippedTests.length <= 10) for (const t of s.skippedTests) console.log(`    SKIPPED      ${t}`)
     else for (const [f, n] of s.skippedPerFile) console.log(`    SKIPPED      ${f}: ${n} test(s)`)
   }
 }
 
-const e2e = projects.get("e2e")
-const e2eExecuted = e2e ? e2e.passed + e2e.failed - e2e.brokenFiles.length : 0
-if (e2eExecuted === 0) {
+const executed = (name) => {
+  const s = projects.get(name)
+  return s ? s.passed + s.failed - s.brokenFiles.length : 0
+}
+if (executed("e2e") === 0) {
   problems.push(
     "the e2e project (test/**/*.test.ts) executed zero test cases: the real-Vagrant suite did NOT run " +
       "(set up the host with: sudo bash scripts/setup-host.sh)"
   )
 }
-if (ci && e2e && e2e.skipped > 0) {
-  problems.push(`CI=true but ${e2e.skipped} e2e test(s) were skipped; e2e tests must run in CI`)
+// the full-VM tier needs QEMU + vagrant-libvirt: always in CI, on a developer machine after VM_FULL_VMS=1 set-up
+if (ci && executed("fullvm") === 0) {
+  problems.push(
+    "CI=true but the full-VM project (test/fullvm/**) executed zero test cases: the real-VM tier did NOT run " +
+      "(set up with: VM_FULL_VMS=1 bash scripts/setup-host.sh)"
+  )
+}
+for (const name of REAL) {
+  const s = projects.get(name)
+  if (ci && s && s.skipped > 0) problems.push(`CI=true but ${s.skipped} ${name} test(s) were skipped; they must run in CI`)
 }
 
 finish(passed, failed, skipped, problems)
