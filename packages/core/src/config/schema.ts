@@ -194,6 +194,8 @@ export const GlobalConfig = Schema.Struct({
   ),
   synced_folders: Schema.optionalWith(Schema.Array(SyncedFolder), { default: () => [] }),
   docker: Schema.optionalWith(DockerOptions, { default: () => ({}) }),
+  /** libvirt settings for every project and temp VM (a project's `vagrant.libvirt` keys win). */
+  libvirt: Schema.optional(LibvirtOptions),
   /** Timeouts in seconds for external calls. */
   timeouts: Schema.optionalWith(
     Schema.Struct({

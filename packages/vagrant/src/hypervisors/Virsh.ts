@@ -11,6 +11,10 @@ export interface VirshShape {
   readonly run: CliRun
   /** `virsh -c <uri> destroy <uuid>`: immediate power-off of the domain (the disk is kept). */
   readonly destroy: (uri: string, uuid: string, timeoutMs: number) => Effect.Effect<RunResult, CliError>
+  /** `virsh -c <uri> domuuid <name>`: the uuid of the domain with this name; None when there is none. */
+  readonly domUuid: (uri: string, name: string, timeoutMs: number) => Effect.Effect<Option.Option<string>, CliError>
+  /** `virsh -c <uri> undefine <uuid> --remove-all-storage`: forgets a (shut off) domain and deletes its disks. */
+  readonly undefine: (uri: string, uuid: string, timeoutMs: number) => Effect.Effect<RunResult, CliError>
   /**
    * `virsh -c <uri> domstate <uuid>`, in vagrant-libvirt's spelling (`shut off` → `shutoff`);
    * None when libvirt has no such domain ("failed to get domain", exit 1).
@@ -33,6 +37,17 @@ export const VIRSH_NO_DOMAIN = /failed to get domain|Domain not found/i
 export const makeVirsh = (run: CliRun): VirshShape => ({
   run,
   destroy: (uri, uuid, timeoutMs) => run(["-c", uri, "destroy", uuid], { timeoutMs }),
+  domUuid: (uri, name, timeoutMs) =>
+    run(["-c", uri, "domuuid", name], { timeoutMs, check: false }).pipe(
+      Effect.flatMap((r) =>
+        r.exitCode === 0
+          ? Effect.succeed(Option.some(r.stdout.trim()).pipe(Option.filter((s) => s !== "")))
+          : VIRSH_NO_DOMAIN.test(r.stderr)
+          ? Effect.succeed(Option.none())
+          : Effect.fail(new CommandFailed({ command: ["virsh", "-c", uri, "domuuid", name], exitCode: r.exitCode, stderrTail: tail(r.stderr || r.stdout) }))
+      )
+    ),
+  undefine: (uri, uuid, timeoutMs) => run(["-c", uri, "undefine", uuid, "--remove-all-storage"], { timeoutMs }),
   domState: (uri, uuid, timeoutMs) =>
     run(["-c", uri, "domstate", uuid], { timeoutMs, check: false }).pipe(
       Effect.flatMap((r) =>

@@ -22,11 +22,45 @@ export const VagrantLifecycleLive = Layer.effect(
     const { ctx, timeouts } = p
     const workspace = ctx.config.project.workspace_path
 
+    /** The hypervisor's machine of an instance whose Vagrant data directory (`.vm/vagrant`) is gone, if any. */
+    const orphanOf = (machine: string) =>
+      Effect.gen(function*() {
+        const orphans = p.module.orphans
+        if (orphans === undefined || Option.isSome(yield* p.machineId(machine))) return Option.none<string>()
+        return yield* orphans.find(p.env, { projectRoot: ctx.root, machine }, timeouts.queryMs)
+      })
+
+    /** Vagrant would try to create it again and fail on the taken name: say what to do instead. */
+    const refuseOrphan = (instance: string, machine: string) =>
+      Effect.flatMap(orphanOf(machine), (orphan) =>
+        Option.isNone(orphan)
+          ? Effect.void
+          : Effect.fail(
+            new InvalidInput({
+              what: `machine '${instance}'`,
+              reason: `its ${p.module.title} machine ${orphan.value} still exists but vm's Vagrant data directory ` +
+                `(${p.dataDir(machine)}) was lost; run \`vm destroy --force ${instance}\` to remove it, then create it again`
+            })
+          ))
+
     const destroy = (instance: string) =>
       Effect.gen(function*() {
         const r = yield* p.record(instance)
         yield* p.writeVagrantfile
         yield* p.forgetSsh(instance)
+        const orphan = yield* orphanOf(r.machine)
+        if (Option.isSome(orphan)) {
+          // Vagrant no longer knows the machine: remove it by its id, or nothing could
+          yield* progress.notice(`${instance}: Vagrant's data directory was lost; removing ${p.module.title} machine ${orphan.value} by its id`)
+          yield* progress.phase(`Destroying ${instance}`, p.module.orphans!.remove(p.env, orphan.value, timeouts.haltMs)).pipe(
+            Effect.mapError((e) =>
+              new InvalidInput({
+                what: `machine '${instance}'`,
+                reason: `could not remove its orphaned machine (${e.message}); remove it with: ${p.module.orphans!.manualRemoval(p.env, orphan.value)}`
+              })
+            )
+          )
+        }
         yield* p.vagrant(["destroy", "-f", r.machine], timeouts.haltMs, `Destroying ${instance}`)
         yield* p.updateState((s) => {
           const { [instance]: _gone, ...rest } = s.instances
@@ -50,6 +84,9 @@ export const VagrantLifecycleLive = Layer.effect(
                 reason: `already exists (${current.rawState}); use \`vm start ${instance}\`, or \`vm create --force\` to recreate it`
               })
             }
+            yield* destroy(instance)
+          } else if (Option.isSome(yield* orphanOf(existing.machine))) {
+            if (!options.force) yield* refuseOrphan(instance, existing.machine)
             yield* destroy(instance)
           }
         }
@@ -78,7 +115,11 @@ export const VagrantLifecycleLive = Layer.effect(
     return Lifecycle.of({
       provider: p.provider,
       create,
-      start: (instance) => Effect.map(applyConfig(p, progress, instance, "start"), (applied) => applied.machine),
+      start: (instance) =>
+        Effect.gen(function*() {
+          yield* refuseOrphan(instance, (yield* p.record(instance)).machine)
+          return (yield* applyConfig(p, progress, instance, "start")).machine
+        }),
       stop: (instance) =>
         Effect.gen(function*() {
           const r = yield* p.record(instance)

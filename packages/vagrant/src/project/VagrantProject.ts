@@ -4,6 +4,7 @@ import { SshFailed, type VmError, VmNotFound, VmNotRunning } from "@vm/core/erro
 import type { MachineInfo } from "@vm/core/model"
 import { Progress } from "@vm/core/Progress"
 import { ProjectContext, type ProjectContextShape } from "@vm/core/ProjectContext"
+import { withGlobalDefaults } from "@vm/core/config/effective"
 import { readJsonFile, updateJsonFile, writeFileAtomic } from "@vm/core/state/atomicFile"
 import { Context, Effect, Layer, Option } from "effect"
 import { checkHostFolders, currentPlan, renderChecked } from "../context/renderCheck.js"
@@ -85,7 +86,8 @@ export class VagrantProjectTag extends Context.Tag("@vm/vagrant/VagrantProject")
 export const VagrantProjectLive = Layer.effect(
   VagrantProjectTag,
   Effect.gen(function*() {
-    const ctx = yield* ProjectContext
+    const given = yield* ProjectContext
+    const ctx: ProjectContextShape = { ...given, config: withGlobalDefaults(given.config, given.global) }
     const runner = yield* VagrantRunner
     const ssh = yield* SshClient
     const fs = yield* FileSystem.FileSystem

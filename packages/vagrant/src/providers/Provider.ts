@@ -3,7 +3,7 @@ import type { GlobalConfig, ProjectConfig, VagrantProviderName } from "@vm/core/
 import type { CommandTimeout, ConfigInvalid, VmError } from "@vm/core/errors"
 import type { VmState } from "@vm/core/model"
 import type { ProjectContextShape } from "@vm/core/ProjectContext"
-import type { Effect } from "effect"
+import type { Effect, Option } from "effect"
 import type { DockerCliShape } from "../hypervisors/DockerCli.js"
 import type { VmProcessPattern } from "../hypervisors/HostProcesses.js"
 import type { HyperVShape } from "../hypervisors/HyperV.js"
@@ -72,6 +72,16 @@ export interface ProviderModule {
   readonly hardStop?: (env: ProviderEnv, id: string) => HardStop
   /** Removes the machine faster than `vagrant destroy` before a recreate (the next `up` recreates it). */
   readonly discard?: (env: ProviderEnv, id: string, timeoutMs: number) => Effect.Effect<unknown, VmError>
+  /**
+   * A machine of this project that the hypervisor still has although its Vagrant data directory
+   * (`.vm/vagrant`) was lost, found by the name the provider gives it; and how to remove it.
+   */
+  readonly orphans?: {
+    readonly find: (env: ProviderEnv, where: { readonly projectRoot: string; readonly machine: string }, timeoutMs: number) => Effect.Effect<Option.Option<string>, VmError>
+    readonly remove: (env: ProviderEnv, id: string, timeoutMs: number) => Effect.Effect<unknown, VmError>
+    /** What a person would run to remove it by hand. */
+    readonly manualRemoval: (env: ProviderEnv, id: string) => string
+  }
   /** The machine's own log, where the hypervisor keeps one (else vm reads the guest's journal over ssh). */
   readonly hostLogs?: (
     env: ProviderEnv,

@@ -1,5 +1,5 @@
 import { ConfigInvalid, InvalidInput } from "@vm/core/errors"
-import { Effect, Either, Schema } from "effect"
+import { Effect, Either, Option, Schema } from "effect"
 import { DOCKER_HOST_NETWORK_PATCH } from "../render/dockerPatch.js"
 import { rubyString, rubyValue } from "../ruby.js"
 import { containerName, resolveDockerImage, resolveProviderSettings, resolveUser, userDockerCreateArgs } from "../render/settings.js"
@@ -156,6 +156,16 @@ export const docker: ProviderModule = {
     query: (timeoutMs) => withValidId(docker, id, (cid) => inspectState(env, cid, timeoutMs)),
     stop: (timeoutMs) => withValidId(docker, id, (cid) => env.tools.docker.run(["kill", cid], { timeoutMs }))
   }),
+  orphans: {
+    // vm names every container (d.name), so a container whose data directory was lost is found by name
+    find: (env, { machine, projectRoot }, timeoutMs) =>
+      env.tools.docker.run(
+        ["inspect", "--type", "container", "--format", "{{.Id}}", containerName(env.config.project.name, machine, projectRoot)],
+        { timeoutMs, check: false }
+      ).pipe(Effect.map((r) => (r.exitCode === 0 && r.stdout.trim() !== "" ? Option.some(r.stdout.trim()) : Option.none()))),
+    remove: (env, id, timeoutMs) => withValidId(docker, id, (cid) => env.tools.docker.run(["rm", "-f", "-v", cid], { timeoutMs })),
+    manualRemoval: (_env, id) => `docker rm -f -v ${id}`
+  },
   // Vagrant's own destroy runs `docker rm -f -v`; `vagrant up` then finds the container gone and creates it again
   discard: (env, id, timeoutMs) => withValidId(docker, id, (cid) => env.tools.docker.run(["rm", "-f", "-v", cid], { timeoutMs })),
   hostLogs: (env, id, options) =>

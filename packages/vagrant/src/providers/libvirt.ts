@@ -1,5 +1,6 @@
 import type { ProjectConfig } from "@vm/core/config/schema"
 import { Effect, Option } from "effect"
+import * as NodePath from "node:path"
 import { DEFAULT_LIBVIRT_URI } from "../hypervisors/Virsh.js"
 import { rubyString } from "../ruby.js"
 import { forwardedPorts, resolveProviderSettings } from "../render/settings.js"
@@ -35,6 +36,14 @@ export const userNetdev = (config: ProjectConfig, sshPort: number): string => {
   ]
   return ["user", "id=vmnet0", ...(config.vagrant.libvirt?.isolated ? ["restrict=on"] : []), ...forwards].join(",")
 }
+
+/**
+ * vagrant-libvirt's domain name: `<project directory's basename>_<machine>`, characters outside
+ * `[-a-z0-9_.]` dropped (vagrant-libvirt 0.11 action/set_name_of_domain.rb, build_domain_name, with no
+ * `default_prefix` and no `random_hostname`, as vm renders it).
+ */
+export const libvirtDomainName = (projectRoot: string, machine: string): string =>
+  `${NodePath.basename(projectRoot)}_${machine}`.replace(/[^-a-z0-9_.]/gi, "")
 
 /** virsh's domain states (virshDomainStateToString) in vagrant-libvirt's spelling: `shut off` → shutoff. */
 export const libvirtStates = {
@@ -132,6 +141,19 @@ export const libvirt: ProviderModule = {
         })),
         Effect.catchAll((e) => Effect.map(askVagrantInstead([q])(e), (a) => a[0]))
       ), { concurrency: "unbounded" }),
+  orphans: {
+    find: (env, { machine, projectRoot }, timeoutMs) =>
+      env.tools.virsh.domUuid(libvirtUri(env.config), libvirtDomainName(projectRoot, machine), timeoutMs),
+    remove: (env, id, timeoutMs) =>
+      withValidId(libvirt, id, (uuid) =>
+        Effect.zipRight(
+          // a running domain cannot be undefined with its storage; one that is off makes destroy fail harmlessly
+          Effect.ignore(env.tools.virsh.destroy(libvirtUri(env.config), uuid, timeoutMs)),
+          env.tools.virsh.undefine(libvirtUri(env.config), uuid, timeoutMs)
+        )),
+    manualRemoval: (env, id) =>
+      `virsh -c ${libvirtUri(env.config)} destroy ${id}; virsh -c ${libvirtUri(env.config)} undefine ${id} --remove-all-storage`
+  },
   hardStop: (env, id) => {
     const uri = libvirtUri(env.config)
     return {

@@ -114,6 +114,8 @@ export const makeFakeVagrant = Effect.gen(function*() {
     for (const target of links.get(machine) ?? []) Fs.rmSync(target, { force: true })
     links.delete(machine)
   }
+  /** What each hypervisor holds, whatever Vagrant's data directory says: machine → its id. */
+  const hypervisorIds = new Map<string, { readonly id: string; readonly provider: string; readonly root: string }>()
   /** Test hook: machines whose sshd accepts connections but never answers (a frozen guest). */
   const frozen = new Set<string>()
   /** When each machine last started (docker StartedAt, VirtualBox VMStateChangeTime). */
@@ -160,13 +162,24 @@ export const makeFakeVagrant = Effect.gen(function*() {
         state(m) === "stopped" ? providerModule(providerOf(call))?.offState ?? "stopped" : state(m)
       switch (verb) {
         case "up": {
+          const file = idFile(c, target!)
+          if (!Fs.existsSync(file) && hypervisorIds.has(target!)) {
+            // the hypervisor still has the machine, Vagrant lost its id: creating it again collides on the name
+            return yield* fail(
+              c,
+              providerOf(c) === "libvirt"
+                ? `Name \`${Path.basename(call.cwd)}_${target}\` of domain about to create is already taken. Please try to run\n\`vagrant up\` command again.`
+                : `docker: Error response from daemon: Conflict. The container name is already in use by container "${hypervisorIds.get(target!)!.id}".`
+            )
+          }
           const creating = state(target!) === "not_created"
           if (state(target!) !== "running") startedAt.set(target!, new Date().toISOString())
           states.set(target!, "running")
-          const file = idFile(c, target!)
           if (!Fs.existsSync(file)) {
+            const id = newMachineId(providerOf(c), target!)
             Fs.mkdirSync(Path.dirname(file), { recursive: true })
-            Fs.writeFileSync(file, newMachineId(providerOf(c), target!))
+            Fs.writeFileSync(file, id)
+            hypervisorIds.set(target!, { id, provider: providerOf(c), root: call.cwd })
           }
           if (creating || !fixedAtCreation(c)) syncFolders(call.cwd, target!)
           runEnvProvisioner(call.cwd, target!)
@@ -183,6 +196,9 @@ export const makeFakeVagrant = Effect.gen(function*() {
           runEnvProvisioner(call.cwd, target!)
           return ok()
         case "destroy":
+          // Vagrant knows a machine by its id file only: without one there is nothing it can destroy
+          if (!Fs.existsSync(idFile(c, target!))) return ok(`==> ${target}: VM not created. Moving on...\n`)
+          hypervisorIds.delete(target!)
           states.delete(target!)
           unmountAll(target!)
           Fs.rmSync(Path.join(guestRoot, target!), { recursive: true, force: true })
@@ -213,22 +229,9 @@ export const makeFakeVagrant = Effect.gen(function*() {
       }
     })
 
-  /** The ids of a machine under every known project root (one in practice). */
-  const idsOf = (machine: string, provider: string) =>
-    [...knownRoots].flatMap((dir) => {
-      const file = Path.join(dir, DOTFILE_PATH, "machines", machine, provider, "id")
-      return Fs.existsSync(file) ? [Fs.readFileSync(file, "utf8").trim()] : []
-    })
-
   /** The machine whose provider id (docker: container id, VirtualBox: uuid) is `id`. */
   const machineById = (id: string, provider = "docker") =>
-    [...states.keys()].find((m) => {
-      for (const dir of knownRoots) {
-        const file = Path.join(dir, DOTFILE_PATH, "machines", m, provider, "id")
-        if (Fs.existsSync(file) && Fs.readFileSync(file, "utf8").trim() === id) return true
-      }
-      return false
-    })
+    [...hypervisorIds].find(([, h]) => h.provider === provider && (h.id === id || (provider === "docker" && h.id.startsWith(id))))?.[0]
 
   /**
    * The docker CLI behind the docker provider, over the same machines: `inspect --format {{.State.Status}}`
@@ -257,6 +260,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
       if (args[0] === "inspect") return { stdout: states.get(machine) === "running" ? "running\n" : "exited\n" }
       if (args[0] === "rm") {
         // `docker rm -f -v`: the container is gone; Vagrant's next `up` creates a new one with a new id
+        hypervisorIds.delete(machine)
         states.delete(machine)
         unmountAll(machine)
         Fs.rmSync(Path.join(guestRoot, machine), { recursive: true, force: true })
@@ -307,7 +311,10 @@ export const makeFakeVagrant = Effect.gen(function*() {
     Effect.sync(() => {
       const [, , verb, vmx] = args
       if (verb === "list") {
-        const running = [...states].filter(([, s]) => s === "running").flatMap(([m]) => idsOf(m, "vmware_desktop"))
+        const running = [...states].filter(([, s]) => s === "running").flatMap(([m]) => {
+          const h = hypervisorIds.get(m)
+          return h?.provider === "vmware_desktop" ? [h.id] : []
+        })
         return { stdout: [`Total running VMs: ${running.length}`, ...running, ""].join("\n") }
       }
       if (verb !== "stop" || vmx === undefined) return undefined
@@ -363,6 +370,20 @@ export const makeFakeVagrant = Effect.gen(function*() {
     Effect.sync(() => {
       const verb = args[0] === "-c" ? args[2] : args[0]
       const uuid = args[0] === "-c" ? args[3]! : args[1]!
+      if (verb === "domuuid") {
+        // vagrant-libvirt names domains <project dir basename>_<machine>
+        const found = [...hypervisorIds].find(([m, h]) => h.provider === "libvirt" && `${Path.basename(h.root)}_${m}` === uuid)
+        return found === undefined
+          ? answerOf(withId(VIRSH_DOMSTATE_UNKNOWN_UUID, uuid))
+          : { stdout: `${found[1].id}\n\n` }
+      }
+      if (verb === "undefine") {
+        const machine = machineById(uuid, "libvirt")
+        if (machine === undefined) return answerOf(withId(VIRSH_DOMSTATE_UNKNOWN_UUID, uuid))
+        hypervisorIds.delete(machine)
+        states.delete(machine)
+        return { stdout: `Domain '${uuid}' has been undefined\n\n` }
+      }
       if (verb !== "domstate" && verb !== "destroy") return undefined
       const machine = machineById(uuid, "libvirt")
       if (machine === undefined) {
