@@ -1,6 +1,6 @@
 import { describe, expect, layer } from "@effect/vitest"
 import { Lifecycle } from "@vm/core/Lifecycle"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { afterAll } from "vitest"
