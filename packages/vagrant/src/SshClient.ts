@@ -1,10 +1,10 @@
 import { type CommandTimeout, SshFailed, type ToolNotInstalled } from "@vm/core/errors"
 import type { ExecResult, OutputMode } from "@vm/core/model"
 import { ProcessRunner } from "@vm/core/process/ProcessRunner"
-import { Context, Effect, Layer } from "effect"
+import { FileSystem } from "@effect/platform"
+import { Context, Effect, Layer, Option } from "effect"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import * as Fs from "node:fs"
 
 /** A host alias inside an OpenSSH config file written from `vagrant ssh-config`. */
 export interface SshTarget {
@@ -35,14 +35,54 @@ export interface SshClientShape {
 /** OpenSSH, talked to directly: Vagrant's own `vagrant ssh` costs a Ruby start-up (~1 s) per call. */
 export class SshClient extends Context.Tag("@vm/vagrant/SshClient")<SshClient, SshClientShape>() {}
 
-/** ControlPath must stay short (sun_path is 108 bytes), so it lives in /tmp, private to this user. */
-export const controlDir = () => {
-  const dir = Path.join(Os.tmpdir(), `vm-ssh-${process.getuid?.() ?? "u"}`)
-  Fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
-  return dir
+/**
+ * Where the multiplexed connections' sockets live: the user's runtime directory when there is one
+ * (per-user, made by the login manager), else /tmp/vm-ssh-<uid>. ControlPath must stay short
+ * (sun_path is 108 bytes), so never under the project.
+ */
+export const controlDirFor = (env: { readonly XDG_RUNTIME_DIR?: string | undefined }, uid: number): string =>
+  env.XDG_RUNTIME_DIR !== undefined && env.XDG_RUNTIME_DIR.startsWith("/") && env.XDG_RUNTIME_DIR.length < 60
+    ? Path.join(env.XDG_RUNTIME_DIR, "vm-ssh")
+    : Path.join(Os.tmpdir(), `vm-ssh-${uid}`)
+
+/**
+ * Pure: why a control directory must not be used, as OpenSSH judges ~/.ssh: it must be a real
+ * directory (not a symlink), owned by this user, and closed to everyone else; another local user who
+ * made it first could otherwise plant sockets that ssh would talk to.
+ */
+export const controlDirProblem = (
+  info: { readonly isSymlink: boolean; readonly isDirectory: boolean; readonly uid: number | undefined; readonly mode: number },
+  uid: number
+): string | undefined => {
+  if (info.isSymlink) return "is a symbolic link"
+  if (!info.isDirectory) return "is not a directory"
+  if (info.uid !== undefined && info.uid !== uid) return `is owned by uid ${info.uid}, not by you (uid ${uid})`
+  if ((info.mode & 0o077) !== 0) return `is accessible to other users (mode ${(info.mode & 0o777).toString(8)}, needs 700)`
+  return undefined
 }
 
-export const sshOptions = (target: SshTarget, tty: boolean): ReadonlyArray<string> => [
+/** Makes the control directory (mode 700) or checks the one there; fails naming the problem and the fix. */
+export const ensureControlDir = (dir: string, uid: number) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    if (!(yield* fs.exists(dir).pipe(Effect.orElseSucceed(() => false)))) {
+      yield* fs.makeDirectory(dir, { recursive: true, mode: 0o700 }).pipe(Effect.ignore)
+    }
+    const isSymlink = yield* fs.readLink(dir).pipe(Effect.as(true), Effect.orElseSucceed(() => false))
+    const info = yield* fs.stat(dir).pipe(Effect.option)
+    const problem = Option.isNone(info)
+      ? "cannot be created or read"
+      : controlDirProblem(
+        { isSymlink, isDirectory: info.value.type === "Directory", uid: Option.getOrUndefined(info.value.uid), mode: info.value.mode },
+        uid
+      )
+    if (problem !== undefined) {
+      return yield* Effect.fail(`the ssh control directory ${dir} ${problem}; remove it (another user may have made it) and retry`)
+    }
+    return dir
+  })
+
+export const sshOptions = (target: SshTarget, tty: boolean, controlDir: string): ReadonlyArray<string> => [
   "-F",
   target.configFile,
   tty ? "-t" : "-T",
@@ -57,7 +97,7 @@ export const sshOptions = (target: SshTarget, tty: boolean): ReadonlyArray<strin
   "-o",
   "ControlMaster=auto",
   "-o",
-  `ControlPath=${controlDir()}/%C`,
+  `ControlPath=${controlDir}/%C`,
   "-o",
   "ControlPersist=300"
 ]
@@ -70,13 +110,23 @@ export const SshClientLive = Layer.effect(
   SshClient,
   Effect.gen(function*() {
     const processes = yield* ProcessRunner
+    const fs = yield* FileSystem.FileSystem
+    const uid = process.getuid?.() ?? 0
+    const dir = yield* Effect.cached(
+      ensureControlDir(controlDirFor({ XDG_RUNTIME_DIR: process.env["XDG_RUNTIME_DIR"] }, uid), uid).pipe(
+        Effect.provideService(FileSystem.FileSystem, fs)
+      )
+    )
+    const options = (target: SshTarget, tty: boolean) =>
+      Effect.map(Effect.mapError(dir, (reason) => new SshFailed({ machine: target.host, reason })), (d) => sshOptions(target, tty, d))
     return SshClient.of({
-      exec: (target, remoteCommand, options) =>
-        processes.run("ssh", [...sshOptions(target, false), "--", target.host, remoteCommand], {
-          timeoutMs: options.timeoutMs ?? "none",
-          stdin: options.stdin ?? "",
-          stdout: options.output,
-          stderr: options.output,
+      exec: (target, remoteCommand, execOptions) =>
+        Effect.flatMap(options(target, false), (args) =>
+        processes.run("ssh", [...args, "--", target.host, remoteCommand], {
+          timeoutMs: execOptions.timeoutMs ?? "none",
+          stdin: execOptions.stdin ?? "",
+          stdout: execOptions.output,
+          stderr: execOptions.output,
           check: false,
           installHint: INSTALL_HINT
         }).pipe(
@@ -86,9 +136,10 @@ export const SshClientLive = Layer.effect(
               ? Effect.fail(new SshFailed({ machine: target.host, reason: r.stderr.trim() || "connection failed (exit 255)" }))
               : Effect.succeed({ exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr })
           )
-        ),
+        )),
       interactive: (target, remoteCommand) =>
-        processes.run("ssh", [...sshOptions(target, true), "--", target.host, remoteCommand], {
+        Effect.flatMap(options(target, true), (args) =>
+        processes.run("ssh", [...args, "--", target.host, remoteCommand], {
           timeoutMs: "none",
           stdin: "inherit",
           stdout: "inherit",
@@ -103,12 +154,13 @@ export const SshClientLive = Layer.effect(
               ? Effect.fail(new SshFailed({ machine: target.host, reason: "connection failed (exit 255)" }))
               : Effect.succeed(r.exitCode)
           )
-        ),
+        )),
       disconnect: (target) =>
-        processes.run("ssh", [...sshOptions(target, false), "-O", "exit", target.host], {
-          timeoutMs: 5000,
-          check: false
-        }).pipe(Effect.ignore)
+        Effect.flatMap(options(target, false), (args) =>
+          processes.run("ssh", [...args, "-O", "exit", target.host], {
+            timeoutMs: 5000,
+            check: false
+          })).pipe(Effect.ignore)
     })
   })
 )
