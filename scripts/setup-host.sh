@@ -38,20 +38,20 @@ is_root() { [ "$(id -u)" = 0 ]; }
 # --- 1. packages -------------------------------------------------------------
 missing_cmds() {
   local c out=()
-  for c in vagrant docker dockerd debootstrap ssh; do
+  for c in vagrant docker dockerd debootstrap ssh dash busybox; do
     command -v "$c" >/dev/null 2>&1 || out+=("$c")
   done
   echo "${out[*]:-}"
 }
 MISSING=$(missing_cmds)
 if [ -n "$MISSING" ]; then
-  APT_CMD="apt-get update && apt-get install -y --no-install-recommends vagrant docker.io debootstrap openssh-client ca-certificates procps iproute2"
+  APT_CMD="apt-get update && apt-get install -y --no-install-recommends vagrant docker.io debootstrap openssh-client ca-certificates procps iproute2 busybox"
   is_root || die "missing commands: $MISSING. Run as root: sudo sh -c '$APT_CMD'  (or: $FIX)"
   echo "setup-host: missing commands: $MISSING -> installing packages"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends \
-    vagrant docker.io debootstrap openssh-client ca-certificates procps iproute2
+    vagrant docker.io debootstrap openssh-client ca-certificates procps iproute2 busybox
   MISSING=$(missing_cmds)
   [ -z "$MISSING" ] || die "still missing after apt-get install: $MISSING"
   phase_done "packages installed"

@@ -3,9 +3,17 @@ import { shellJoin, shellQuote } from "../shell.js"
 
 export { GUEST_ENV_FILE }
 
+/**
+ * `exec` for any argv in bash, dash and busybox sh: bash's `exec` reads a leading `-a`, `-l`, `-c`
+ * or `--` as its own option (and dash's takes no `--` at all), so a program name starting with `-`
+ * goes through `env --`, which runs exactly that name (127 when there is none).
+ */
+export const execArgv = (argv: ReadonlyArray<string>) =>
+  argv[0]?.startsWith("-") ? `exec env -- ${shellJoin(argv)}` : `exec ${shellJoin(argv)}`
+
 /** The remote command for exec: workspace as cwd, the VM's environment, argv verbatim. */
 export const execCommand = (dir: string, argv: ReadonlyArray<string>) =>
-  `cd -- ${shellQuote(dir)} || exit 1; [ -r ${GUEST_ENV_FILE} ] && . ${GUEST_ENV_FILE}; exec ${shellJoin(argv)}`
+  `cd -- ${shellQuote(dir)} || exit 1; [ -r ${GUEST_ENV_FILE} ] && . ${GUEST_ENV_FILE}; ${execArgv(argv)}`
 
 export const shellCommand = (dir: string) =>
   `cd -- ${shellQuote(dir)} || exit 1; [ -r ${GUEST_ENV_FILE} ] && . ${GUEST_ENV_FILE}; exec "\${SHELL:-/bin/sh}" -l`
