@@ -53,6 +53,24 @@ const collect = (
     Effect.orElseSucceed(() => "")
   )
 
+/** How long a process that outlived its caller gets after SIGTERM before its process group is SIGKILLed. */
+export const TERM_GRACE_MS = 1500
+
+/**
+ * Ends a process the caller no longer waits for (timeout, interruption): SIGTERM to its process
+ * group, then SIGKILL after TERM_GRACE_MS, so a child that ignores SIGTERM (a wedged vagrant or
+ * VBoxManage) cannot keep the caller waiting.
+ */
+const terminate = (proc: CommandExecutor.Process) =>
+  Effect.gen(function*() {
+    const running = () => proc.isRunning.pipe(Effect.orElseSucceed(() => false))
+    if (!(yield* running())) return
+    // finalizers run uninterruptibly: the waits inside kill must be made interruptible for the timeouts to work
+    yield* Effect.interruptible(proc.kill("SIGTERM")).pipe(Effect.timeout(TERM_GRACE_MS), Effect.ignore)
+    if (!(yield* running())) return
+    yield* Effect.interruptible(proc.kill("SIGKILL")).pipe(Effect.timeout(5000), Effect.ignore)
+  })
+
 export const ProcessRunnerLive = Layer.effect(
   ProcessRunner,
   Effect.gen(function*() {
@@ -71,6 +89,8 @@ export const ProcessRunnerLive = Layer.effect(
       const once = Effect.scoped(
         Effect.gen(function*() {
           const proc = yield* executor.start(cmd)
+          // runs before the executor's own finalizer, which sends SIGTERM and waits for ever
+          yield* Effect.addFinalizer(() => terminate(proc))
           const [stdout, stderr, code] = yield* Effect.all([
             options.stdout === "inherit" ? Effect.succeed("") : collect(proc.stdout, "stdout", options.onLine),
             options.stderr === "inherit" ? Effect.succeed("") : collect(proc.stderr, "stderr", options.onLine),
