@@ -1,6 +1,6 @@
 import { FileSystem, Path } from "@effect/platform"
 import type { VagrantProviderName } from "@vm/core/config/schema"
-import { SshFailed, type VmError, VmNotFound, VmNotRunning } from "@vm/core/errors"
+import { type CommandFailed, SshFailed, type VmError, VmNotFound, VmNotRunning } from "@vm/core/errors"
 import type { MachineInfo } from "@vm/core/model"
 import { Progress } from "@vm/core/Progress"
 import { ProjectContext, type ProjectContextShape } from "@vm/core/ProjectContext"
@@ -223,7 +223,16 @@ export const VagrantProjectLive = Layer.effect(
           ...(verb === "up" ? ["up", r.machine, `--provider=${provider}`] : ["reload", r.machine]),
           ...(options?.provision ? ["--provision"] : [])
         ]
-        yield* vagrant(args, timeouts.upMs, label)
+        yield* vagrant(args, timeouts.upMs, label).pipe(
+          Effect.catchIf(
+            (e): e is CommandFailed => e._tag === "CommandFailed" && module.transientBootFailure?.(e.stderrTail) === true,
+            (e) =>
+              Effect.zipRight(
+                progress.notice(`${instance}: \`vagrant ${args[0]}\` hit a race outside vm (${e.stderrTail.trim().split("\n").at(-1)}); retrying once`),
+                vagrant(args, timeouts.upMs, label)
+              )
+          )
+        )
         yield* markBooted(instance, hash)
         // up/reload exit 0 only once the guest answers on ssh: running, no `vagrant status` (a Ruby start) needed
         return {

@@ -70,6 +70,8 @@ export interface ProviderModule {
   ) => Effect.Effect<ReadonlyArray<StateAnswer | undefined>, CommandTimeout>
   /** Power-off without Vagrant, addressed by the real id (vm kill's second rung). */
   readonly hardStop?: (env: ProviderEnv, id: string) => HardStop
+  /** A failure of `vagrant up`/`reload` that a race outside vm caused and one retry clears (the error's output tail). */
+  readonly transientBootFailure?: (output: string) => boolean
   /** Removes the machine faster than `vagrant destroy` before a recreate (the next `up` recreates it). */
   readonly discard?: (env: ProviderEnv, id: string, timeoutMs: number) => Effect.Effect<unknown, VmError>
   /**

@@ -166,6 +166,9 @@ export const docker: ProviderModule = {
     remove: (env, id, timeoutMs) => withValidId(docker, id, (cid) => env.tools.docker.run(["rm", "-f", "-v", cid], { timeoutMs })),
     manualRemoval: (_env, id) => `docker rm -f -v ${id}`
   },
+  // Vagrant's docker provider inspects every container on the host while it boots one; another container
+  // removed at that moment (a parallel test run, CI) fails the whole `up` with "No such object: <id>"
+  transientBootFailure: (output) => /No such object: [0-9a-f]{12,64}/.test(output),
   // Vagrant's own destroy runs `docker rm -f -v`; `vagrant up` then finds the container gone and creates it again
   discard: (env, id, timeoutMs) => withValidId(docker, id, (cid) => env.tools.docker.run(["rm", "-f", "-v", cid], { timeoutMs })),
   hostLogs: (env, id, options) =>

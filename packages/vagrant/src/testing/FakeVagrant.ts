@@ -57,6 +57,8 @@ export const makeFakeVagrant = Effect.gen(function*() {
   const sshLog = yield* Ref.make<ReadonlyArray<{ host: string; command: string }>>([])
   /** Test hook: make a command hang (never answer) to exercise timeouts. */
   const hangs = new Set<string>()
+  /** Test hook: the next call of a verb fails once with this output. */
+  const failNext = new Map<string, string>()
   /** Test hook: commands refused as if another Vagrant process held the machine lock. */
   const locked = new Set<string>()
   /** Per machine: the simulated guest root (its /etc/profile.d) and the folder links it has. */
@@ -143,6 +145,11 @@ export const makeFakeVagrant = Effect.gen(function*() {
       knownRoots.add(call.cwd)
       yield* Ref.update(calls, (all) => [...all, c])
       if (hangs.has(args[0]!)) return yield* Effect.never
+      const failure = failNext.get(args[0]!)
+      if (failure !== undefined) {
+        failNext.delete(args[0]!)
+        return yield* fail(c, failure)
+      }
       if (locked.has(args[0]!)) {
         return yield* fail(
           c,
@@ -445,6 +452,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
     states,
     hangs,
     locked,
+    failNext,
     frozen,
     dockerAnswer,
     vboxAnswer,
