@@ -30,12 +30,18 @@ const within = (path: string, tree: string) => path === tree || path.startsWith(
  */
 export const hostSourceProblem = (real: string, home: string): string | undefined => {
   if (real === "/") return "is the root of the file system"
+  // a path the VM's mount table, the Vagrantfile and every listing would carry: no line breaks, no escapes
+  if (/[\x00-\x1f\x7f]/.test(real)) return "contains control characters (a newline, a tab, an escape); rename the directory"
   const tree = FORBIDDEN_HOST_TREES.find((t) => within(real, t))
   if (tree !== undefined) return `is a system directory (${tree}); mount a project directory instead`
   if ((FORBIDDEN_HOST_EXACT as ReadonlyArray<string>).includes(real)) {
     return "is a top-level directory; mount the project directory inside it instead"
   }
   if (real === home) return "is your home directory (it holds ssh keys and ~/.vm); mount a directory inside it instead"
+  // a parent of the home directory exposes it whole: /var/home (Silverblue), /export/home, /data holding /data/me
+  if (within(home, real)) return `contains your home directory ${home} (ssh keys, ~/.gnupg); mount a directory inside it instead`
+  const system = FORBIDDEN_HOST_TREES.find((t) => within(t, real))
+  if (system !== undefined) return `contains the system directory ${system}; mount a project directory instead`
   for (const secret of [".vm", ".ssh", ".gnupg"]) {
     if (within(real, `${home}/${secret}`)) return `is inside ~/${secret}, which a throw-away VM must not see`
   }

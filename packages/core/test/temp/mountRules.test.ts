@@ -73,3 +73,23 @@ describe("defaultTarget", () => {
     expect(defaultTarget("/home/me/my project")).toBe("/workspace/my project")
   })
 })
+
+describe("hostSourceProblem: parents of the home directory and control characters", () => {
+  it.each([
+    ["/var/home", "/var/home/me"],
+    ["/export/home", "/export/home/me"],
+    ["/data", "/data/me"],
+    ["/srv/users", "/srv/users/me/deep/home"]
+  ])("%s contains the home directory %s: refused, naming it", (source, home) => {
+    expect(hostSourceProblem(source, home)).toContain(home)
+  })
+
+  it("a sibling of the home directory (same prefix, other name) is fine", () => {
+    expect(hostSourceProblem("/data/me2", "/data/me")).toBeUndefined()
+    expect(hostSourceProblem("/data/m", "/data/me")).toBeUndefined()
+  })
+
+  it.each(["/srv/a\nb", "/srv/x\n# END SYNCED FOLDERS", "/srv/tab\there", "/srv/esc\x1b[31m", "/srv/del\x7f"])("%j has control characters: refused", (source) => {
+    expect(hostSourceProblem(source, HOME)).toContain("control characters")
+  })
+})

@@ -8,6 +8,13 @@ import { tempDir, tempRoot, tempStateFile } from "./tempContext.js"
 /** A name with no (readable) state file: handled by the caller as "no such temp VM". */
 export class TempRecordMissing extends Data.TaggedError("TempRecordMissing")<{ readonly name: string }> {}
 
+/** Another temp VM already has this name (its own error: a generated name is drawn again, nothing else is). */
+export class TempNameTaken extends Data.TaggedError("TempNameTaken")<{ readonly name: string }> {
+  toInvalidInput() {
+    return new InvalidInput({ what: `temp VM '${this.name}'`, reason: "already exists; pick another --name" })
+  }
+}
+
 // null = no VM: lets updateJsonFile refuse to resurrect a destroyed VM's state
 const StoredRecord = Schema.NullOr(TempVmRecord)
 
@@ -49,11 +56,11 @@ export const makeTempStore = (home: string, fs: FileSystem.FileSystem, path: Pat
         : Effect.map(f(current), (next) => [next, next] as const)))
 
   /** Claims the name: fails when a VM of that name already has state. */
-  const create = (record: TempVmRecord): Effect.Effect<void, InvalidInput | StateFileError> =>
+  const create = (record: TempVmRecord): Effect.Effect<void, TempNameTaken | StateFileError> =>
     withPlatform(updateJsonFile(fileOf(record.name), StoredRecord, () => null, (current) =>
       current === null
         ? Effect.succeed([record, undefined] as const)
-        : Effect.fail(new InvalidInput({ what: `temp VM '${record.name}'`, reason: "already exists; pick another --name" }))))
+        : Effect.fail(new TempNameTaken({ name: record.name }))))
 
   /** Deletes the state file (under its lock, so a concurrent update sees the VM gone), then the directory. */
   const remove = (name: string): Effect.Effect<void, StateFileError> =>

@@ -28,6 +28,8 @@ import { applyMounts } from "./applyMounts.js"
 import { probeSsh, waitHealthy } from "./health.js"
 import { guestUser, tempApplyLock, tempContext, tempDir, tempPlaceholder, tempProjectConfig } from "./tempContext.js"
 import { makeTempStore } from "./TempStore.js"
+import { projectRenderInput } from "../render/projectInput.js"
+import { renderVagrantfile } from "../render/Vagrantfile.js"
 
 export interface TempSettings {
   readonly home: string
@@ -104,6 +106,23 @@ export const TempVmsLive = (settings: TempSettings) =>
       const providerFor: TempVmsShape["providerFor"] = (requested) =>
         resolveProviderName({ config: tempProjectConfig(requested), global }, virtualBoxInstalled)
 
+      /**
+       * The record, once its Vagrantfile is known to render: nothing is recorded that `start`, `mount`
+       * or `destroy` could not use afterwards (a value the renderer refuses fails here, naming it).
+       */
+      const rendersOrFails = (record: TempVmRecord) =>
+        Effect.try({
+          try: () => {
+            const state = {
+              version: 1 as const,
+              instances: { [record.name]: { machine: machineNameFor(record.name), sshPort: 2222, provider: record.provider, createdAt: "" } }
+            }
+            renderVagrantfile(projectRenderInput(tempContext(home, global, record), record.provider, state))
+            return record
+          },
+          catch: (e) => new InvalidInput({ what: `mounts of temp VM '${record.name}'`, reason: e instanceof Error ? e.message : String(e) })
+        })
+
       const mountContext = (record: Pick<TempVmRecord, "provider">, cwd: string, existing: ReadonlyArray<Mount>) => ({
         cwd,
         home,
@@ -133,8 +152,9 @@ export const TempVmsLive = (settings: TempSettings) =>
           const record = yield* get(name)
           yield* underApplyLock(
             name,
+            // the mounts play no part in removing the machine: a record whose mounts no longer render still goes
             inVm(
-              record,
+              { ...record, mounts: [] },
               Effect.gen(function*() {
                 const p = yield* VagrantProjectTag
                 if ((yield* p.readState).instances[name] !== undefined) yield* (yield* Lifecycle).destroy(name)
@@ -165,9 +185,11 @@ export const TempVmsLive = (settings: TempSettings) =>
               const record = recordFor(options.name ?? generateTempName(yield* names))
               return yield* store.create(record).pipe(
                 Effect.as(record),
-                Effect.catchTag("InvalidInput", (e) => options.name === undefined && attempt < 5 ? claim(attempt + 1) : Effect.fail(e))
+                Effect.catchTag("TempNameTaken", (e) =>
+                  options.name === undefined && attempt < 5 ? claim(attempt + 1) : Effect.fail(e.toInvalidInput()))
               )
             })
+          yield* rendersOrFails(recordFor(options.name ?? "check"))
           const record = yield* claim(1)
           const name = record.name
           const boot = Effect.gen(function*() {
@@ -274,9 +296,9 @@ export const TempVmsLive = (settings: TempSettings) =>
         reuse: (name, options) =>
           Effect.gen(function*() {
             yield* update(name, (r) =>
-              Effect.map(
+              Effect.flatMap(
                 withPlatform(resolveMounts(options.mounts, mountContext(r, options.cwd, []))),
-                (mounts) => ({ ...r, mounts, autoDestroy: options.autoDestroy, projectDir: options.cwd })
+                (mounts) => rendersOrFails({ ...r, mounts, autoDestroy: options.autoDestroy, projectDir: options.cwd })
               ))
             return yield* apply(name)
           }),
@@ -284,9 +306,9 @@ export const TempVmsLive = (settings: TempSettings) =>
           Effect.gen(function*() {
             if (specs.length === 0) return yield* new InvalidInput({ what: "mount", reason: "give at least one directory to mount" })
             yield* update(name, (r) =>
-              Effect.map(
+              Effect.flatMap(
                 withPlatform(resolveMounts(specs, mountContext(r, cwd, r.mounts))),
-                (added) => ({ ...r, mounts: [...r.mounts, ...added] })
+                (added) => rendersOrFails({ ...r, mounts: [...r.mounts, ...added] })
               ))
             return yield* apply(name)
           }),
