@@ -1,7 +1,7 @@
 import { FileSystem, Path } from "@effect/platform"
 import { Context, Effect, Layer, Option } from "effect"
 import { ConfigInvalid, ConfigNotFound } from "../errors.js"
-import { decodeGlobalConfig, decodeProjectConfig } from "./decode.js"
+import { configText, decodeGlobalConfig, decodeProjectConfig } from "./decode.js"
 import { emptyGlobalConfig, type GlobalConfig, type ProjectConfig } from "./schema.js"
 
 export const PROJECT_CONFIG_FILE = "vm.yaml"
@@ -11,8 +11,12 @@ export const vmHome = (home: string, path: Path.Path) => path.join(home, ".vm")
 
 const readIfExists = (fs: FileSystem.FileSystem, file: string) =>
   fs.exists(file).pipe(
-    Effect.flatMap((exists) => exists ? Effect.map(fs.readFileString(file), Option.some) : Effect.succeed(Option.none())),
-    Effect.mapError((e) => new ConfigInvalid({ file, key: "", reason: `cannot read: ${e.message}` }))
+    Effect.flatMap((exists) => exists ? Effect.map(fs.readFile(file), Option.some) : Effect.succeed(Option.none())),
+    Effect.mapError((e) => new ConfigInvalid({ file, key: "", reason: `cannot read: ${e.message}` })),
+    Effect.flatMap(Option.match({
+      onNone: () => Effect.succeed(Option.none<string>()),
+      onSome: (bytes) => Effect.map(configText(bytes, file), Option.some)
+    }))
   )
 
 /** Finds vm.yaml in `from` or the nearest parent directory. */
