@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark: `vm status --json` against Vagrant's own state-only answer, on one running
-# docker-provider machine that this script creates in a temp project and destroys at the end.
+# machine that this script creates in a temp project and destroys at the end.
 #
-#   bash scripts/bench-status.sh [RUNS]        (default 10 runs of each command)
+#   bash scripts/bench-status.sh [RUNS]                   (default 10 runs of each command)
+#   BENCH_PROVIDER=libvirt bash scripts/bench-status.sh 5   a real VM: QEMU through vagrant-libvirt,
+#                                                        user-mode networking (VM_FULL_VMS=1 set-up)
 #
 # The commands run round-robin (one of each per round), so load changes on a shared host hit all
 # of them alike; each figure is the median of RUNS wall-clock times.
@@ -13,11 +15,13 @@
 #   vm cold, no config  the same, also without the cached ssh-config (one `vagrant ssh-config` call)
 #   vm warm             vm status --json, master open, report cache as it is (status.cache_seconds 5)
 #   vm warm --fresh     vm status --json --fresh: a full live report over the open master
-# For scale: node -e 0, vm --version (the CLI's start-up) and docker inspect.
+# For scale: node -e 0, vm --version (the CLI's start-up) and the hypervisor's own state query
+# (docker inspect, or virsh domstate).
 # Needs what the e2e suite needs (scripts/setup-host.sh). Connects only to 127.0.0.1.
 set -euo pipefail
 
 RUNS=${1:-10}
+PROVIDER=${BENCH_PROVIDER:-docker}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VM=(node "$REPO/packages/cli/bin/vm.mjs")
 TMP=$(mktemp -d /tmp/vm-bench-status.XXXXXX)
@@ -29,14 +33,20 @@ CONTROL_DIR=/tmp/vm-ssh-$(id -u)
 
 cleanup() {
   (cd "$PROJECT" 2>/dev/null && "${VM[@]}" destroy --force >/dev/null 2>&1) || true
-  ids=$(docker ps -aq --filter "label=dev.vm.root=$PROJECT" 2>/dev/null || true)
-  [ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1 || true
+  if [ "$PROVIDER" = docker ]; then
+    ids=$(docker ps -aq --filter "label=dev.vm.root=$PROJECT" 2>/dev/null || true)
+    [ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1 || true
+  else
+    virsh -c qemu:///system destroy project_dev >/dev/null 2>&1 || true
+    virsh -c qemu:///system undefine project_dev --remove-all-storage >/dev/null 2>&1 || true
+  fi
   rm -rf "$TMP"
 }
 trap cleanup EXIT
 
 mkdir -p "$HOME" "$PROJECT"
-cat > "$PROJECT/vm.yaml" <<'EOF'
+if [ "$PROVIDER" = docker ]; then
+  cat > "$PROJECT/vm.yaml" <<'EOF'
 project:
   name: bench-status
 vagrant:
@@ -45,11 +55,30 @@ services:
   ssh:
     process: sshd
 EOF
+else
+  # the locally built box (scripts/build-libvirt-box.sh), added offline into this run's private VAGRANT_HOME
+  BOX_DIR=/var/lib/vm-local/libvirt-box/$(cat /var/lib/vm-local/libvirt-box/rev)
+  vagrant box add --name vm-local/debian-libvirt "$BOX_DIR/box.json" >/dev/null
+  cat > "$PROJECT/vm.yaml" <<'EOF'
+project:
+  name: bench-status
+vm:
+  box: vm-local/debian-libvirt
+  memory: 1024
+  cpus: 2
+vagrant:
+  provider: libvirt
+  libvirt: { networking: user, isolated: true }
+services:
+  ssh:
+    process: sshd
+EOF
+fi
 cd "$PROJECT"
 node "$REPO/scripts/build-cli.mjs"
 echo "creating the machine…" >&2
 "${VM[@]}" create >/dev/null
-ID=$(cat .vm/vagrant/machines/dev/docker/id)
+ID=$(cat ".vm/vagrant/machines/dev/$PROVIDER/id")
 
 close_master() { ssh -F .vm/ssh/dev.config -o "ControlPath=$CONTROL_DIR/%C" -O exit dev >/dev/null 2>&1 || true; }
 prep_cold() { rm -rf .vm/status; close_master; }
@@ -57,7 +86,7 @@ prep_cold_noconfig() { rm -rf .vm/status .vm/ssh; close_master; }
 prep_none() { :; }
 
 declare -A TIMES
-NAMES=("vagrant status" "vagrant ssh" "vm cold" "vm cold, no config" "vm warm" "vm warm --fresh" "node -e 0" "vm --version" "docker inspect")
+NAMES=("vagrant status" "vagrant ssh" "vm cold" "vm cold, no config" "vm warm" "vm warm --fresh" "node -e 0" "vm --version" "hypervisor query")
 PREPS=(prep_none prep_none prep_cold prep_cold_noconfig prep_none prep_none prep_none prep_none prep_none)
 run_one() {
   case $1 in
@@ -67,7 +96,9 @@ run_one() {
     "vm warm --fresh") "${VM[@]}" status --json --fresh ;;
     "node -e 0") node -e 0 ;;
     "vm --version") "${VM[@]}" --version ;;
-    "docker inspect") docker inspect --type container --format '{{.Id}} {{json .State}}' "$ID" ;;
+    "hypervisor query")
+      if [ "$PROVIDER" = docker ]; then docker inspect --type container --format '{{.Id}} {{json .State}}' "$ID"
+      else virsh -c qemu:///system domstate "$ID"; fi ;;
   esac
 }
 
@@ -90,7 +121,7 @@ done
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m / 1e6 }'; }
 declare -A MED
 echo
-printf 'medians of %d runs (seconds), %s, load %s\n' "$RUNS" "$(date -u +%FT%TZ)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'provider %s, medians of %d runs (seconds), %s, load %s\n' "$PROVIDER" "$RUNS" "$(date -u +%FT%TZ)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 for name in "${NAMES[@]}"; do
   MED[$name]=$(echo "${TIMES[$name]}" | median)
   printf '  %-22s %s\n' "$name" "${MED[$name]}"
