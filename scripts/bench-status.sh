@@ -58,7 +58,7 @@ EOF
 else
   # the locally built box (scripts/build-libvirt-box.sh), added offline into this run's private VAGRANT_HOME
   BOX_DIR=/var/lib/vm-local/libvirt-box/$(cat /var/lib/vm-local/libvirt-box/rev)
-  vagrant box add --name vm-local/debian-libvirt "$BOX_DIR/box.json" >/dev/null
+  vagrant box add "$BOX_DIR/box.json" >/dev/null
   cat > "$PROJECT/vm.yaml" <<'EOF'
 project:
   name: bench-status
