@@ -172,6 +172,15 @@ export class TempVmNotFound extends Schema.TaggedError<TempVmNotFound>()("TempVm
 }
 
 /** Every domain error a `vm` operation can fail with. */
+/** No host process matches (the VM's process is already gone, or was never there). */
+export class ProcessNotFound extends Schema.TaggedError<ProcessNotFound>()("ProcessNotFound", {
+  description: Schema.String
+}) {
+  override get message() {
+    return `no running process found: ${this.description}`
+  }
+}
+
 export type VmError =
   | ConfigNotFound
   | ConfigInvalid
@@ -189,4 +198,5 @@ export type VmError =
   | StateFileError
   | Cancelled
   | KillFailed
+  | ProcessNotFound
   | TempVmNotFound

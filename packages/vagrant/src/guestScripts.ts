@@ -1,5 +1,5 @@
+import { FileSystem } from "@effect/platform"
 import { Effect } from "effect"
-import * as Fs from "node:fs"
 import { fileURLToPath } from "node:url"
 
 /**
@@ -16,18 +16,17 @@ const candidates = (name: string): ReadonlyArray<URL> => [
 const loaded = new Map<string, string>()
 
 /** The text of a guest script; a missing file is a broken installation (a defect naming the paths). */
-export const guestScript = (name: string): Effect.Effect<string> =>
-  Effect.suspend(() => {
+export const guestScript = (name: string): Effect.Effect<string, never, FileSystem.FileSystem> =>
+  Effect.gen(function*() {
     const cached = loaded.get(name)
-    if (cached !== undefined) return Effect.succeed(cached)
+    if (cached !== undefined) return cached
+    const fs = yield* FileSystem.FileSystem
     for (const url of candidates(name)) {
-      try {
-        const text = Fs.readFileSync(url, "utf8")
-        loaded.set(name, text)
-        return Effect.succeed(text)
-      } catch {
-        // try the next location
+      const text = yield* fs.readFileString(fileURLToPath(url)).pipe(Effect.option)
+      if (text._tag === "Some") {
+        loaded.set(name, text.value)
+        return text.value
       }
     }
-    return Effect.dieMessage(`guest script ${name} not found (looked in ${candidates(name).map((u) => fileURLToPath(u)).join(", ")})`)
+    return yield* Effect.dieMessage(`guest script ${name} not found (looked in ${candidates(name).map((u) => fileURLToPath(u)).join(", ")})`)
   })

@@ -4,6 +4,7 @@ import { ProcessRunnerLive } from "@vm/core/process/ProcessRunner"
 import { Effect, Either, Layer, Schedule } from "effect"
 import { spawn } from "node:child_process"
 import { findVmProcesses, HostProcesses, HostProcessesLive, parseCmdline } from "../src/hypervisors/HostProcesses.js"
+import { HostToolsLive } from "../src/hypervisors/HostTools.js"
 import { parseVBoxInfo, readVBoxInfo, sharedFoldersOf } from "../src/hypervisors/vboxInfo.js"
 import { vboxString } from "../src/testing/vboxOutput.js"
 import { vagrantDomState } from "../src/hypervisors/Virsh.js"
@@ -72,7 +73,7 @@ describe("host processes", () => {
       } finally {
         child.kill("SIGKILL")
       }
-    }).pipe(Effect.provide(HostProcessesLive.pipe(Layer.provide(ProcessRunnerLive), Layer.provide(NodeContext.layer)))))
+    }).pipe(Effect.provide(HostProcessesLive.pipe(Layer.provide(ProcessRunnerLive), Layer.provide(HostToolsLive), Layer.provide(NodeContext.layer)))))
 })
 
 describe("VBoxManage showvminfo reader: VirtualBox's escaping", () => {

@@ -1,9 +1,10 @@
 import { CommandFailed, CommandTimeout, type ToolNotInstalled } from "@vm/core/errors"
 import { ProcessRunner } from "@vm/core/process/ProcessRunner"
+import { FileSystem } from "@effect/platform"
 import { Context, Effect, Layer, Ref } from "effect"
-import * as NodeFs from "node:fs/promises"
 import * as NodePath from "node:path"
 import type { CliCall } from "./cli.js"
+import { HostTools } from "./HostTools.js"
 
 export interface HostProcess {
   readonly pid: number
@@ -44,20 +45,25 @@ export const findVmProcesses = (processes: ReadonlyArray<HostProcess>, pattern: 
 /** `/proc/<pid>/cmdline` is NUL-separated with a trailing NUL. */
 export const parseCmdline = (raw: string): ReadonlyArray<string> => raw.split("\0").filter((a, i, all) => i < all.length - 1 || a !== "")
 
-const readProc = async (): Promise<ReadonlyArray<HostProcess>> => {
-  const pids = (await NodeFs.readdir("/proc")).filter((d) => /^\d+$/.test(d))
-  const read = await Promise.allSettled(pids.map((pid) => NodeFs.readFile(`/proc/${pid}/cmdline`, "utf8")))
-  return read.flatMap((r, i) => r.status === "fulfilled" && r.value !== "" ? [{ pid: Number(pids[i]), argv: parseCmdline(r.value) }] : [])
-}
+/** Every process of /proc with its argv; processes that end while being read are left out. */
+const readProc = (fs: FileSystem.FileSystem) =>
+  Effect.gen(function*() {
+    const pids = (yield* fs.readDirectory("/proc")).filter((d) => /^\d+$/.test(d))
+    const argvs = yield* Effect.forEach(pids, (pid) => Effect.option(fs.readFileString(`/proc/${pid}/cmdline`)), {
+      concurrency: 32
+    })
+    return argvs.flatMap((a, i) => a._tag === "Some" && a.value !== "" ? [{ pid: Number(pids[i]), argv: parseCmdline(a.value) }] : [])
+  })
 
 export const HostProcessesLive = Layer.effect(
   HostProcesses,
-  Effect.map(ProcessRunner, (processes) => {
+  Effect.gen(function*() {
+    const processes = yield* ProcessRunner
+    const fs = yield* FileSystem.FileSystem
+    const host = yield* HostTools
     const procList = (timeoutMs: number) =>
-      Effect.tryPromise({
-        try: readProc,
-        catch: (e) => new CommandFailed({ command: ["read", "/proc"], exitCode: -1, stderrTail: String(e) })
-      }).pipe(
+      readProc(fs).pipe(
+        Effect.mapError((e) => new CommandFailed({ command: ["read", "/proc"], exitCode: -1, stderrTail: e.message })),
         // a process stuck in the kernel can block reading its cmdline: never wait past the deadline
         Effect.timeoutFail({ duration: timeoutMs, onTimeout: () => new CommandTimeout({ command: ["read", "/proc"], timeoutMs }) })
       )
@@ -72,7 +78,7 @@ export const HostProcessesLive = Layer.effect(
         )
       )
     return HostProcesses.of({
-      list: (timeoutMs) => process.platform === "linux" ? procList(timeoutMs) : psList(timeoutMs),
+      list: (timeoutMs) => host.platform === "linux" ? procList(timeoutMs) : psList(timeoutMs),
       kill: (pid) =>
         Effect.try({
           try: () => {

@@ -1,4 +1,4 @@
-import { CommandFailed } from "@vm/core/errors"
+import { ProcessNotFound } from "@vm/core/errors"
 import { Clock, Duration, Effect } from "effect"
 import { findVmProcesses, type HostProcessesShape, type VmProcessPattern } from "../hypervisors/HostProcesses.js"
 import { bounded, POLL_INTERVAL_MS, type Rung } from "./ladder.js"
@@ -24,11 +24,7 @@ export const processKillRung = (
       Effect.gen(function*() {
         const pids = yield* find(timeoutMs)
         if (pids.length === 0) {
-          return yield* new CommandFailed({
-            command: ["kill"],
-            exitCode: 1,
-            stderrTail: `no ${pattern.programs.join("/")} process with ${pattern.flag} ${pattern.value}`
-          })
+          return yield* new ProcessNotFound({ description: `${pattern.programs.join("/")} with ${pattern.flag} ${pattern.value}` })
         }
         yield* Effect.forEach(pids, host.kill, { discard: true })
       }),
