@@ -1,7 +1,7 @@
 import type { VmState } from "@vm/core/model"
 import { instanceVmName, resolveProviderSettings } from "../render/settings.js"
 import type { ProviderModule } from "./Provider.js"
-import { boxLines, hypervisorDefaults, hypervisorFolderOptions, providerBlock, setting, transitional, uuidId, withValidId } from "./shared.js"
+import { hypervisorDefaults, hypervisorRender, providerBlock, setting, transitional, uuidId, withValidId } from "./shared.js"
 
 /** Vagrant's Hyper-V provider (plugins/providers/hyperv); the machine id is the VM's GUID. */
 export const hyperv: ProviderModule = {
@@ -24,11 +24,7 @@ export const hyperv: ProviderModule = {
   machineId: uuidId,
   hostTools: ["powershell.exe"],
   render: {
-    ownsSshPort: () => false,
-    preamble: () => [],
-    knownDebianGuest: () => false,
-    forwardsPorts: () => true,
-    machineLines: boxLines,
+    ...hypervisorRender,
     block: (input) => {
       const { memory, cpus } = resolveProviderSettings(input.config, input.global)
       const h = input.config.vagrant.hyperv
@@ -38,8 +34,7 @@ export const hyperv: ProviderModule = {
         ...setting("h", "vmname", h?.vmname === undefined ? undefined : instanceVmName(h.vmname, input.instance)),
         ...setting("h", "enable_virtualization_extensions", h?.enable_virtualization_extensions)
       ])
-    },
-    folderOptions: hypervisorFolderOptions
+    }
   },
   hardStop: (env, id) => ({
     command: () => `Stop-VM -TurnOff -Force (VM ${id})`,

@@ -1,6 +1,6 @@
 import { instanceVmName, resolveProviderSettings } from "../render/settings.js"
 import type { ProviderModule } from "./Provider.js"
-import { boxLines, hexToUuid, hypervisorDefaults, hypervisorFolderOptions, providerBlock, setting, transitional, UUID, withValidId } from "./shared.js"
+import { hexToUuid, hypervisorDefaults, hypervisorRender, providerBlock, setting, transitional, UUID, withValidId } from "./shared.js"
 
 /** Parallels/vagrant-parallels; the machine id is the VM uuid, which prlctl may print in braces. */
 export const parallels: ProviderModule = {
@@ -24,11 +24,7 @@ export const parallels: ProviderModule = {
   machineId: { valid: (id) => UUID.test(id.replace(/^\{(.*)\}$/, "$1")), expected: "a VM uuid", sample: (_m, hex) => hexToUuid(hex) },
   hostTools: ["prlctl"],
   render: {
-    ownsSshPort: () => false,
-    preamble: () => [],
-    knownDebianGuest: () => false,
-    forwardsPorts: () => true,
-    machineLines: boxLines,
+    ...hypervisorRender,
     block: (input) => {
       const { memory, cpus } = resolveProviderSettings(input.config, input.global)
       const name = input.config.vagrant.parallels?.name
@@ -37,8 +33,7 @@ export const parallels: ProviderModule = {
         ...setting("prl", "cpus", cpus),
         ...setting("prl", "name", name === undefined ? undefined : instanceVmName(name, input.instance))
       ])
-    },
-    folderOptions: hypervisorFolderOptions
+    }
   },
   hardStop: (env, id) => ({
     command: () => `prlctl stop ${id} --kill`,

@@ -58,6 +58,16 @@ export const withValidId = <A>(module: Pick<ProviderModule, "name" | "machineId"
 /** Short form of a long id for messages. */
 export const shortId = (id: string) => (id.length > 16 ? `${id.slice(0, 12)}…` : id)
 
+/** How box-based hypervisor machines render, besides their provider block. */
+export const hypervisorRender = {
+  ownsSshPort: () => false,
+  preamble: () => [],
+  knownDebianGuest: () => false,
+  forwardsPorts: () => true,
+  machineLines: boxLines,
+  folderOptions: hypervisorFolderOptions
+} as const satisfies Partial<ProviderModule["render"]>
+
 /** What every box-based hypervisor provider shares; a module spreads it and adds its own. */
 export const hypervisorDefaults = {
   guestIsContainer: false,

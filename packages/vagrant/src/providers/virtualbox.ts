@@ -1,7 +1,7 @@
 import { Effect, Option } from "effect"
 import { instanceVmName, resolveProviderSettings } from "../render/settings.js"
 import type { ProviderModule } from "./Provider.js"
-import { askVagrantInstead, boxLines, hypervisorDefaults, hypervisorFolderOptions, providerBlock, setting, transitional, uuidId, withValidId } from "./shared.js"
+import { askVagrantInstead, hypervisorDefaults, hypervisorRender, providerBlock, setting, transitional, uuidId, withValidId } from "./shared.js"
 
 const SAVED = ["saved", "aborted_saved", "aborted-saved"]
 
@@ -34,11 +34,7 @@ export const virtualbox: ProviderModule = {
   machineId: uuidId,
   hostTools: ["VBoxManage"],
   render: {
-    ownsSshPort: () => false,
-    preamble: () => [],
-    knownDebianGuest: () => false,
-    forwardsPorts: () => true,
-    machineLines: boxLines,
+    ...hypervisorRender,
     block: (input) => {
       const { memory, cpus, gui } = resolveProviderSettings(input.config, input.global)
       const vb = input.config.vagrant.virtualbox
@@ -49,8 +45,7 @@ export const virtualbox: ProviderModule = {
         ...setting("vb", "name", vb?.name === undefined ? undefined : instanceVmName(vb.name, input.instance)),
         ...setting("vb", "linked_clone", vb?.linked_clone)
       ])
-    },
-    folderOptions: hypervisorFolderOptions
+    }
   },
   // transient shared folders on the running VM (vboxsf in the guest), no reboot
   liveMounts: { available: (env) => env.tools.vbox.available },

@@ -3,7 +3,7 @@ import { Effect } from "effect"
 import { rubyString } from "../ruby.js"
 import { resolveProviderSettings } from "../render/settings.js"
 import type { ProviderModule } from "./Provider.js"
-import { boxLines, hypervisorDefaults, hypervisorFolderOptions, providerBlock, setting, withValidId } from "./shared.js"
+import { hypervisorDefaults, hypervisorRender, providerBlock, setting, withValidId } from "./shared.js"
 
 /**
  * hashicorp/vagrant-vmware-desktop (Workstation on Linux/Windows, Fusion on macOS). The machine id is
@@ -25,11 +25,7 @@ export const vmware: ProviderModule = {
   },
   hostTools: ["vmrun", "vagrant-vmware-utility"],
   render: {
-    ownsSshPort: () => false,
-    preamble: () => [],
-    knownDebianGuest: () => false,
-    forwardsPorts: () => true,
-    machineLines: boxLines,
+    ...hypervisorRender,
     block: (input) => {
       const { memory, cpus, gui } = resolveProviderSettings(input.config, input.global)
       // vmx values are strings; the user's vmx map comes last and wins
@@ -42,8 +38,7 @@ export const vmware: ProviderModule = {
         ...setting("v", "gui", gui),
         ...Object.entries(vmx).map(([k, x]) => `v.vmx[${rubyString(k)}] = ${rubyString(x)}`)
       ])
-    },
-    folderOptions: hypervisorFolderOptions
+    }
   },
   hardStop: (env, id) => ({
     command: () => `vmrun stop ${id} hard`,
