@@ -12,7 +12,7 @@ describe.each(SHELLS)("exec of any argv in %s", (...shell) => {
   const run = (argv: ReadonlyArray<string>) => spawnSync(shell[0]!, [...shell.slice(1), "-c", execArgv(argv)], { encoding: "utf8" })
 
   it.skipIf(!present)("a leading -a, -l, -c or -- is a program name, not an option of exec: 127", () => {
-    for (const first of ["-a", "-l", "-c", "--", "-", "-x"]) {
+    for (const first of ["-a", "-l", "-c", "--", "-", "-x", "-a=b", "--x=", "-="]) {
       const r = run([first, "foo", "printf", "%s|", "x"])
       expect(r.status, `${first}: ${r.stdout}${r.stderr}`).toBe(127)
       expect(r.stdout).toBe("")
@@ -24,14 +24,17 @@ describe.each(SHELLS)("exec of any argv in %s", (...shell) => {
     expect(run(["sh", "-c", "exit 7"]).status).toBe(7)
   })
 
-  it.skipIf(!present)("a program whose name starts with '-' runs when it exists on PATH", () => {
+  it.skipIf(!present)("a program whose name starts with '-' (even '-' or '-a=b') runs when it exists on PATH", () => {
     const dir = execFileSync("mktemp", ["-d"], { encoding: "utf8" }).trim()
-    execFileSync("sh", ["-c", `printf '#!/bin/sh\\necho dash-named "$@"\\n' > '${dir}/-tool' && chmod +x '${dir}/-tool'`])
-    const r = spawnSync(shell[0]!, [...shell.slice(1), "-c", execArgv(["-tool", "a b"])], {
-      encoding: "utf8",
-      env: { ...process.env, PATH: `${dir}:${process.env["PATH"]}` }
-    })
-    expect(r.stdout).toBe("dash-named a b\n")
+    for (const name of ["-tool", "-", "-a=b"]) {
+      execFileSync("sh", ["-c", `printf '#!/bin/sh\\necho dash-named "$@"\\nexit 3\\n' > '${dir}/${name}' && chmod +x '${dir}/${name}'`])
+      const r = spawnSync(shell[0]!, [...shell.slice(1), "-c", execArgv([name, "a b", "-c"])], {
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${dir}:${process.env["PATH"]}` }
+      })
+      expect(r.stdout, name).toBe("dash-named a b -c\n")
+      expect(r.status, name).toBe(3)
+    }
     execFileSync("rm", ["-rf", dir])
   })
 })

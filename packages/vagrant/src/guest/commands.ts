@@ -4,12 +4,13 @@ import { shellJoin, shellQuote } from "../shell.js"
 export { GUEST_ENV_FILE }
 
 /**
- * `exec` for any argv in bash, dash and busybox sh: bash's `exec` reads a leading `-a`, `-l`, `-c`
- * or `--` as its own option (and dash's takes no `--` at all), so a program name starting with `-`
- * goes through `env --`, which runs exactly that name (127 when there is none).
+ * Runs any argv, verbatim, in bash, dash and busybox sh: `exec` reads a leading `-a`, `-l`, `-c` or
+ * `--` as its own option in bash and busybox (and dash's takes no `--`), and `env --` still reads
+ * `-` and `NAME=VALUE` operands; `command --` runs exactly the name in all three (127 when there is
+ * none), as the script's last command, so its status is the shell's.
  */
 export const execArgv = (argv: ReadonlyArray<string>) =>
-  argv[0]?.startsWith("-") ? `exec env -- ${shellJoin(argv)}` : `exec ${shellJoin(argv)}`
+  argv[0]?.startsWith("-") ? `command -- ${shellJoin(argv)}` : `exec ${shellJoin(argv)}`
 
 /** The remote command for exec: workspace as cwd, the VM's environment, argv verbatim. */
 export const execCommand = (dir: string, argv: ReadonlyArray<string>) =>
