@@ -164,3 +164,39 @@ export const SshClientLive = Layer.effect(
     })
   })
 )
+
+/** How a fake ssh answers one remote command (undefined: not scripted, the call dies naming it). */
+export type SshAnswer = (
+  target: SshTarget,
+  remoteCommand: string
+) => Effect.Effect<ExecResult | undefined, SshFailed | CommandTimeout | ToolNotInstalled>
+
+/**
+ * The one fake ssh for unit tests: `exec` answers from `answer` (every call recorded in `log` when
+ * given), `interactive` exits with the same answer's code; an unscripted command dies, so a test
+ * that forgets to script ssh fails loudly instead of reaching a real host.
+ */
+export const SshClientFake = (
+  answer: SshAnswer = () => Effect.succeed(undefined),
+  log?: { readonly record: (entry: { readonly host: string; readonly command: string }) => Effect.Effect<void> }
+) => {
+  const run = (target: SshTarget, command: string) =>
+    Effect.gen(function*() {
+      if (log !== undefined) yield* log.record({ host: target.host, command })
+      const result = yield* answer(target, command)
+      if (result === undefined) return yield* Effect.dieMessage(`unscripted ssh to ${target.host}: ${command}`)
+      return result
+    })
+  return Layer.succeed(
+    SshClient,
+    SshClient.of({
+      exec: run,
+      interactive: (target, command) =>
+        run(target, command).pipe(
+          Effect.map((r) => r.exitCode),
+          Effect.catchTag("CommandTimeout", () => Effect.dieMessage("interactive ssh has no timeout"))
+        ),
+      disconnect: () => Effect.void
+    })
+  )
+}

@@ -4,7 +4,7 @@ import { Lifecycle } from "@vm/core/Lifecycle"
 import { StatusReporter } from "@vm/core/StatusReport"
 import { Effect, Either, Layer } from "effect"
 import { afterAll } from "vitest"
-import { SshClient } from "../src/SshClient.js"
+import { SshClientFake } from "../src/SshClient.js"
 import { makeFakeVagrant } from "../src/testing/FakeVagrant.js"
 import { makeTempProject, providerWithFakes } from "./helpers.js"
 
@@ -109,10 +109,7 @@ describe("vm status on the virtualbox provider", () => {
 describe("vm status when the guest answers badly", () => {
   const answering = (answer: { exitCode: number; stdout: string; stderr: string }) => {
     const { fake, project } = setup("docker", "status:\n  cache_seconds: 0\n")
-    const ssh = Layer.succeed(
-      SshClient,
-      SshClient.of({ exec: () => Effect.succeed(answer), interactive: () => Effect.succeed(0), disconnect: () => Effect.void })
-    )
+    const ssh = SshClientFake(() => Effect.succeed(answer))
     return providerWithFakes(project.ctx, Layer.mergeAll(fake.vagrantLayer, fake.dockerLayer, fake.vboxLayer, ssh))
   }
 

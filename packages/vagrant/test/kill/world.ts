@@ -4,7 +4,7 @@ import { Effect, Fiber, Layer, Option, Ref, TestClock } from "effect"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { type CliAnswer, type CliCall, notScripted, scriptedCli } from "../../src/hypervisors/cli.js"
-import { SshClient } from "../../src/SshClient.js"
+import { SshClientFake } from "../../src/SshClient.js"
 import { type HypervisorScript, makeFakeHypervisors } from "../../src/testing/FakeHypervisors.js"
 import { DOTFILE_PATH, VagrantRunner } from "../../src/VagrantRunner.js"
 import { makeTempProject, providerWithFakes } from "../helpers.js"
@@ -63,14 +63,8 @@ export const makeWorld = (spec: WorldSpec) =>
           )
       })
     )
-    const ssh = Layer.succeed(
-      SshClient,
-      SshClient.of({
-        exec: () => Effect.dieMessage("kill must not use ssh"),
-        interactive: () => Effect.dieMessage("kill must not use ssh"),
-        disconnect: () => Effect.void
-      })
-    )
+    // kill must not use ssh: every call dies
+    const ssh = SshClientFake()
     return {
       dir: project.dir,
       layer: providerWithFakes(project.ctx, Layer.mergeAll(vagrant, ssh, hypervisors.layer)),

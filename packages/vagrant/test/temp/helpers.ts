@@ -17,7 +17,7 @@ import { VirshFake } from "../../src/hypervisors/Virsh.js"
 import { VmrunFake } from "../../src/hypervisors/Vmrun.js"
 import { makeVBoxManageFake, VBoxManage } from "../../src/hypervisors/VBoxManage.js"
 import { PortAllocatorTest } from "../../src/PortAllocator.js"
-import { SshClient } from "../../src/SshClient.js"
+import { SshClientFake } from "../../src/SshClient.js"
 import { TempVmsLive } from "../../src/temp/TempVmsLive.js"
 import { makeFakeVagrant } from "../../src/testing/FakeVagrant.js"
 import { VagrantRunner } from "../../src/VagrantRunner.js"
@@ -44,19 +44,16 @@ export const globalWith = (input: Record<string, unknown>): GlobalConfig => Sche
 export const makeRecordingSsh = (states: ReadonlyMap<string, string>, failing: (command: string) => boolean = () => false) =>
   Effect.gen(function*() {
     const log = yield* Ref.make<ReadonlyArray<{ readonly host: string; readonly command: string }>>([])
-    const layer = Layer.succeed(
-      SshClient,
-      SshClient.of({
-        exec: (target, command) =>
-          Effect.gen(function*() {
-            yield* Ref.update(log, (all) => [...all, { host: target.host, command }])
-            if (states.get(target.host) !== "running") return yield* new SshFailed({ machine: target.host, reason: "connection refused" })
-            if (failing(command)) return { exitCode: 32, stdout: "", stderr: "mount: failed (fake)\n" }
-            return { exitCode: 0, stdout: command === "echo vm-ok" ? "vm-ok\n" : "", stderr: "" }
-          }),
-        interactive: () => Effect.succeed(0),
-        disconnect: () => Effect.void
-      })
+    const layer = SshClientFake(
+      (target, command) =>
+        states.get(target.host) !== "running"
+          ? Effect.fail(new SshFailed({ machine: target.host, reason: "connection refused" }))
+          : Effect.succeed(
+            failing(command)
+              ? { exitCode: 32, stdout: "", stderr: "mount: failed (fake)\n" }
+              : { exitCode: 0, stdout: command === "echo vm-ok" ? "vm-ok\n" : "", stderr: "" }
+          ),
+      { record: (entry) => Ref.update(log, (all) => [...all, entry]) }
     )
     return { log: Ref.get(log), layer }
   })
