@@ -20,11 +20,17 @@ export class ConfigInvalid extends Schema.TaggedError<ConfigInvalid>()("ConfigIn
   reason: Schema.String
 }) {
   override get message() {
+    // one line whatever the file holds: a key or value may carry line breaks and escapes
     return this.key === ""
-      ? `invalid config ${this.file}: ${this.reason}`
-      : `invalid config ${this.file}: key '${this.key}': ${this.reason}`
+      ? `invalid config ${this.file}: ${printable(this.reason)}`
+      : `invalid config ${this.file}: key '${printable(this.key)}': ${printable(this.reason)}`
   }
 }
+
+const ESCAPES: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" }
+/** Control characters shown as escapes (\n, \x1b), so a message stays one line and cannot move the cursor. */
+export const printable = (text: string): string =>
+  text.replace(/[\x00-\x1f\x7f]/g, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
 
 export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
   what: Schema.String,

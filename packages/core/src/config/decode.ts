@@ -10,6 +10,32 @@ export const MAX_ALIASES = 100
 
 const invalid = (file: string, reason: string, key = "") => Either.left(new ConfigInvalid({ file, key, reason }))
 
+/** Deeper than any config: the YAML parser recurses per level (deep input exhausts its stack, even its heap). */
+export const MAX_NESTING = 64
+
+/** Why the text nests too deep to hand to the parser: flow brackets, or block indentation. Linear. */
+const nestingProblem = (text: string): string | undefined => {
+  let depth = 0
+  let quote: string | undefined
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!
+    if (quote !== undefined) {
+      if (c === "\\" && quote === '"') i++
+      else if (c === quote) quote = undefined
+      else if (c === "\n" && quote === "#") quote = undefined
+      continue
+    }
+    if (c === '"' || c === "'") quote = c
+    else if (c === "#" && (i === 0 || /\s/.test(text[i - 1]!))) quote = "#"
+    else if (c === "[" || c === "{") {
+      if (++depth > MAX_NESTING) return `nests deeper than ${MAX_NESTING} levels of [ and {, more than any vm config needs`
+    } else if ((c === "]" || c === "}") && depth > 0) depth--
+  }
+  // block nesting: each level indents further
+  const deepest = Math.max(0, ...text.split("\n").map((line) => line.length - line.trimStart().length))
+  return deepest > 4 * MAX_NESTING ? `indents deeper than ${4 * MAX_NESTING} columns, more than any vm config needs` : undefined
+}
+
 /** The first key that appears twice in one mapping, as a dotted path (one pass: linear in the file). */
 const duplicateKey = (node: unknown, path: ReadonlyArray<string>): string | undefined => {
   if (Yaml.isMap(node)) {
@@ -34,6 +60,8 @@ const parseYaml = (text: string, file: string): Either.Either<unknown, ConfigInv
   if (text.length > MAX_CONFIG_BYTES) {
     return invalid(file, `is larger than ${MAX_CONFIG_BYTES / 1024} KiB, more than any vm config needs; is it the right file?`)
   }
+  const depth = nestingProblem(text)
+  if (depth !== undefined) return invalid(file, depth)
   // uniqueKeys compares every pair of keys (quadratic): duplicates are found below in one pass instead
   const doc = Yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: false })
   const first = doc.errors[0]
