@@ -26,6 +26,8 @@ export default defineConfig({
           // real full VMs: QEMU (TCG) through vagrant-libvirt, one at a time
           name: "fullvm",
           include: ["test/fullvm/**/*.test.ts"],
+          // after unit and e2e: two cores cannot boot QEMU guests and docker machines at once without timeouts
+          sequence: { groupOrder: 1 },
           testTimeout: 900_000,
           hookTimeout: 900_000,
           poolOptions: { forks: { singleFork: true } }
