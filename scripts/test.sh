@@ -3,7 +3,8 @@
 #
 #   bash scripts/test.sh
 #
-# 1. host set-up: scripts/setup-host.sh (vagrant, docker daemon, base image), unless VM_SKIP_SETUP=1
+# 1. host set-up: scripts/setup-host.sh (vagrant, docker daemon, base image, and for the full-VM tier
+#    QEMU + vagrant-libvirt + the local libvirt box), unless VM_SKIP_SETUP=1
 # 2. dependencies: `npm ci` when CI=true; otherwise `npm install` only if node_modules is missing;
 #    then `npm run build` when package.json defines it (bundled CLI)
 # 3. npm run typecheck, npm run lint
@@ -14,6 +15,7 @@
 # ran zero tests, or (CI=true) an e2e test was skipped. Typecheck/lint failures do not stop
 # the test run, but fail the command.
 # Env: VM_SKIP_SETUP=1   skip step 1
+#      VM_FULL_VMS=0     leave out the full-VM tier's set-up (test/fullvm then skips; never under CI=true)
 #      VM_TEST_REPORT=F  keep the vitest JSON report at F (default: temp file, removed)
 set -uo pipefail
 
@@ -27,6 +29,8 @@ CI_MODE=false; [ "${CI:-}" = true ] && CI_MODE=true
 FAILED_STEPS=()
 
 T0=$(now)
+# the whole suite includes real full VMs (test/fullvm): set them up unless told not to
+export VM_FULL_VMS=${VM_FULL_VMS:-1}
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "test.sh: node and npm are required (Node >= 20.19)" >&2
@@ -81,7 +85,7 @@ if [ -z "$REPORT" ]; then
 else
   rm -f "$REPORT"
 fi
-step "vitest run (unit + e2e)"
+step "vitest run (unit + e2e + fullvm)"
 npx vitest run --reporter=default --reporter=json --outputFile="$REPORT"
 VITEST_RC=$?
 T_END=$(now)
