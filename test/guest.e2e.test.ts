@@ -47,6 +47,16 @@ describe.runIf(e2e.ok)("guest access", () => {
     expect(r.stdout).toBe("it's $(not) expanded")
   })
 
+  it("argv starting with '-' reaches the guest verbatim: a program named -a, not bash's exec -a (127)", async () => {
+    for (const first of ["-a", "-l", "--", "-a=b"]) {
+      const r = await sb.runVm(["exec", "--", first, "foo", "printf", "%s|", "x"])
+      expect(r.exitCode, formatResult(r)).toBe(127)
+      expect(r.stdout, formatResult(r)).toBe("")
+    }
+    const ok = await sb.runVm(["exec", "--", "printf", "%s|", "-a", "--", "x"])
+    expect(ok.stdout, formatResult(ok)).toBe("-a|--|x|")
+  })
+
   it("vm ssh opens a login shell in the workspace and passes its exit code on", async () => {
     const r = await sb.runVm(["ssh"], { input: "pwd\nprintf '%s\\n' \"$GREETING\"\nexit 3\n" })
     expect(r.exitCode, formatResult(r)).toBe(3)
