@@ -34,6 +34,8 @@ export const VERIFY_CAP_MS = 1000
 /** Below this a command cannot even start meaningfully. */
 const MIN_STEP_MS = 100
 export const POLL_INTERVAL_MS = 150
+/** One state query after a rung that failed or timed out (short of a second poll). */
+export const CONFIRM_MS = 200
 
 /**
  * Bounds `effect` by `timeoutMs` and returns at the deadline even when the interrupted work takes
@@ -92,7 +94,12 @@ export const pollOff = <E extends VmError>(
 export const runLadder = (
   rungs: ReadonlyArray<Rung>,
   deadline: number,
-  onStep: (rung: Rung) => Effect.Effect<void> = () => Effect.void
+  onStep: (rung: Rung) => Effect.Effect<void> = () => Effect.void,
+  /**
+   * Checks the machine's state after a rung whose command failed or timed out: the stop may have
+   * finished anyway (libvirtd completes a `virsh destroy` its client gave up on).
+   */
+  confirmOff?: (windowMs: number) => Effect.Effect<Verdict>
 ): Effect.Effect<LadderResult> =>
   Effect.gen(function*() {
     const steps: Array<KillStepReport> = []
@@ -109,7 +116,8 @@ export const runLadder = (
             ...(error === undefined ? {} : { error })
           })
         })
-      const timeoutMs = Math.min(rung.capMs, deadline - started - laterReserve)
+      // keep time for the one check after a command that may have worked although it did not answer
+      const timeoutMs = Math.min(rung.capMs, deadline - started - laterReserve - (confirmOff === undefined ? 0 : CONFIRM_MS))
       if (timeoutMs < MIN_STEP_MS) {
         yield* report("skipped", "no time left within the kill budget")
         continue
@@ -117,7 +125,18 @@ export const runLadder = (
       yield* onStep(rung)
       const ran = yield* Effect.either(bounded(rung.run(timeoutMs), timeoutMs, [rung.command]))
       if (Either.isLeft(ran)) {
-        yield* report(ran.left._tag === "CommandTimeout" ? "timeout" : "failed", describeError(ran.left))
+        const outcome = ran.left._tag === "CommandTimeout" ? "timeout" : "failed"
+        const afterFailure = deadline - (yield* Clock.currentTimeMillis) - laterReserve
+        // a refusal changed nothing; a command cut off by its timeout, or a process already gone, may have
+        const mayHaveWorked = ran.left._tag === "CommandTimeout" || ran.left._tag === "ProcessNotFound"
+        if (confirmOff !== undefined && mayHaveWorked && afterFailure >= MIN_STEP_MS) {
+          const verdict = yield* confirmOff(Math.min(CONFIRM_MS, afterFailure))
+          if (verdict.off) {
+            yield* report("stopped", `${outcome}: ${describeError(ran.left)}; the machine went off all the same`)
+            return { stoppedBy: rung.step, steps }
+          }
+        }
+        yield* report(outcome, describeError(ran.left))
         continue
       }
       const now = yield* Clock.currentTimeMillis

@@ -70,6 +70,11 @@ export interface ProviderModule {
   ) => Effect.Effect<ReadonlyArray<StateAnswer | undefined>, CommandTimeout>
   /** Power-off without Vagrant, addressed by the real id (vm kill's second rung). */
   readonly hardStop?: (env: ProviderEnv, id: string) => HardStop
+  /**
+   * `vagrant halt --force` only asks the guest to shut down (vagrant-libvirt sends ACPI and waits):
+   * it cannot stop a hung guest, so vm kill goes straight to the hard stop and gives it that time.
+   */
+  readonly forcedHaltOnlyAsksGuest?: boolean
   /** A failure of `vagrant up`/`reload` that a race outside vm caused and one retry clears (the error's output tail). */
   readonly transientBootFailure?: (output: string) => boolean
   /** Removes the machine faster than `vagrant destroy` before a recreate (the next `up` recreates it). */

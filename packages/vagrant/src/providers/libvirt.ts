@@ -70,6 +70,8 @@ export const libvirt: ProviderModule = {
   savedStates: ["pmsuspended"],
   machineId: uuidId,
   hostTools: ["virsh"],
+  // vagrant-libvirt 0.11 action/halt_domain.rb: halt --force = ACPI shutdown + graceful_halt_timeout
+  forcedHaltOnlyAsksGuest: true,
   render: {
     ownsSshPort: usesUserNetworking,
     preamble: (input) => (usesUserNetworking(input.config) ? [LIBVIRT_USER_NETWORK_PATCH] : []),
@@ -127,8 +129,9 @@ export const libvirt: ProviderModule = {
         : type === "9p-mapped"
         ? ", type: '9p', accessmode: 'mapped'"
         : `, type: ${rubyString(type)}`
-      // 9p: QEMU itself refuses writes (`readonly`), and the guest mounts it ro
-      const ro = !readonly ? "" : type === "9p" || type === "9p-mapped" ? ", readonly: true, mount_options: ['ro']" : ", mount_options: ['ro']"
+      // 9p: QEMU itself refuses writes (`readonly`), and the guest mounts it ro: vagrant-libvirt's 9p mounter
+      // appends `mount_opts` (cap/mount_9p.rb), not the `mount_options` other synced-folder types read
+      const ro = !readonly ? "" : type === "9p" || type === "9p-mapped" ? ", readonly: true, mount_opts: 'ro'" : ", mount_options: ['ro']"
       return typed + ro
     }
   },

@@ -79,3 +79,23 @@ describe("libvirt with user-mode networking", () => {
     expect(plain).not.toContain("m.ssh.port")
   })
 })
+
+describe("libvirt synced folders", () => {
+  const lines = (config: Parameters<typeof renderInput>[1]) =>
+    linesOf(renderVagrantfile(renderInput("libvirt", config))).filter((l) => l.startsWith("config.vm.synced_folder '/"))
+  const folders = { synced_folders: [{ source: "/srv/ro", target: "/ro", readonly: true }, { source: "/srv/rw", target: "/rw" }] }
+
+  it("user networking: 9p passthrough; read-only is enforced by QEMU and by the guest mount (mount_opts, which the 9p mounter reads)", () => {
+    expect(lines({ config: userNet({}, folders), machines: [machine("dev", 2200)] })).toEqual([
+      "config.vm.synced_folder '/home/u/demo', '/workspace', type: '9p', accessmode: 'passthrough'",
+      "config.vm.synced_folder '/srv/ro', '/ro', type: '9p', accessmode: 'passthrough', readonly: true, mount_opts: 'ro'",
+      "config.vm.synced_folder '/srv/rw', '/rw', type: '9p', accessmode: 'passthrough'"
+    ])
+  })
+
+  it("an explicit type wins; without user networking vagrant-libvirt's default is left alone", () => {
+    expect(lines({ config: userNet({ synced_folder_type: "rsync" }, folders), machines: [machine("dev", 2200)] })[1])
+      .toBe("config.vm.synced_folder '/srv/ro', '/ro', type: 'rsync', mount_options: ['ro']")
+    expect(lines({ config: project(folders) })[1]).toBe("config.vm.synced_folder '/srv/ro', '/ro', mount_options: ['ro']")
+  })
+})
