@@ -20,7 +20,7 @@ import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { realVagrantAvailable } from "./support/env.js"
 import { formatResult, makeSandbox, type RunResult, type Sandbox, sh } from "./support/sandbox.js"
-import { expectOk, parseJson, statusJson } from "./support/vm.js"
+import { expectOk, type KillJson, parseJson, statusJson } from "./support/vm.js"
 
 // CI=true and the host is not set up: this throws and the file fails (never silently skipped)
 const e2e = await realVagrantAvailable()
@@ -35,16 +35,6 @@ const VM_YAML = [
   ""
 ].join("\n")
 
-/** `vm kill --json` output (the KillReport). */
-interface KillJson {
-  readonly name: string
-  readonly provider: string
-  readonly machineId: string
-  readonly step: string
-  readonly stepsTried: ReadonlyArray<{ step: string; command: string; outcome: string; durationMs: number; error?: string }>
-  readonly durationMs: number
-  readonly warnings: ReadonlyArray<string>
-}
 
 const KILL_WALL_LIMIT_MS = 5000
 

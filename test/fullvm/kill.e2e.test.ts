@@ -16,7 +16,7 @@ import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { domState, fullVmAvailable, type FullVmSandbox, LIBVIRT_URI, libvirtVmYaml, makeFullVmSandbox, panicGuest, qemuPids, virsh } from "../support/fullvm.js"
 import { formatResult, type RunResult } from "../support/sandbox.js"
-import { expectOk, listJson, parseJson } from "../support/vm.js"
+import { expectOk, type KillJson, listJson, parseJson } from "../support/vm.js"
 
 // CI=true and the host is not set up: this throws and the file fails (never silently skipped)
 const fullvm = await fullVmAvailable()
@@ -28,16 +28,6 @@ const KILL_WALL_LIMIT_MS = 5000
 /** On the VM's own disk (not a synced folder): survives only if the disk does. */
 const KEPT = "/home/vagrant/kept"
 
-/** `vm kill --json` (the KillReport). */
-interface KillJson {
-  readonly name: string
-  readonly provider: string
-  readonly machineId: string
-  readonly step: string
-  readonly stepsTried: ReadonlyArray<{ step: string; command: string; outcome: string; durationMs: number; error?: string }>
-  readonly durationMs: number
-  readonly warnings: ReadonlyArray<string>
-}
 
 /** A process that still exists and is not a zombie (a SIGKILLed QEMU stays one until libvirtd reaps it). */
 const alive = async (pid: number) => {

@@ -90,3 +90,14 @@ export async function hashTree(base: string, paths: ReadonlyArray<string>): Prom
   for (const p of paths) await visit(join(base, p))
   return out
 }
+
+/** `vm kill --json` output (the KillReport). */
+export interface KillJson {
+  readonly name: string
+  readonly provider: string
+  readonly machineId: string
+  readonly step: string
+  readonly stepsTried: ReadonlyArray<{ step: string; command: string; outcome: string; durationMs: number; error?: string }>
+  readonly durationMs: number
+  readonly warnings: ReadonlyArray<string>
+}
