@@ -20,9 +20,28 @@ import { VIRSH_DESTROY_NOT_RUNNING, VIRSH_DOMSTATE_UNKNOWN_UUID } from "./fixtur
 import { VMRUN_STOP_HARD_NOT_RUNNING } from "./fixtures/vmrun.js"
 import { vboxNotFound, vboxString, withId } from "./vboxOutput.js"
 
+/**
+ * What `vagrant up` prints when the provider's machine still exists under the name Vagrant would give a new one
+ * (its data directory was lost): vagrant-libvirt's DomainNameExists (locales/en.yml), the docker daemon's name conflict.
+ */
+const NAME_TAKEN: Readonly<Record<string, (root: string, machine: string, id: string) => string>> = {
+  [libvirt.name]: (root, machine) =>
+    `Name \`${libvirtDomainName(root, machine)}\` of domain about to create is already taken. Please try to run\n\`vagrant up\` command again.`,
+  [docker.name]: (_root, _machine, id) =>
+    `docker: Error response from daemon: Conflict. The container name is already in use by container "${id}".`
+}
+const nameTaken = (provider: string, root: string, machine: string, id: string) =>
+  NAME_TAKEN[provider]?.(root, machine, id) ?? `The machine's name is already taken by ${id}.`
+
 /** What the fake CLI answers: exactly a recorded run's streams and exit code. */
 const answerOf = (run: CliRun): Partial<RunResult> => ({ stdout: run.stdout, stderr: run.stderr, exitCode: run.exitCode })
+import { docker } from "../providers/docker.js"
+import { hyperv } from "../providers/hyperv.js"
+import { libvirt, libvirtDomainName } from "../providers/libvirt.js"
+import { parallels } from "../providers/parallels.js"
 import { providerModule } from "../providers/registry.js"
+import { virtualbox } from "../providers/virtualbox.js"
+import { vmware } from "../providers/vmware.js"
 import { SshClient } from "../SshClient.js"
 import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "../VagrantRunner.js"
 
@@ -130,7 +149,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
     if (!Fs.existsSync(file)) return []
     return [...Fs.readFileSync(file, "utf8").matchAll(/config\.vm\.define '([^']+)'/g)].map((m) => m[1]!)
   }
-  const providerOf = (call: FakeCall) => call.provider ?? "docker"
+  const providerOf = (call: FakeCall) => call.provider ?? docker.name
   /** Folders fixed when the machine is created (docker bind mounts): reload does not re-sync them. */
   const fixedAtCreation = (call: FakeCall) => providerModule(providerOf(call))?.hardwareChange === "recreate"
   const idFile = (call: FakeCall, machine: string) =>
@@ -172,12 +191,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
           const file = idFile(c, target!)
           if (!Fs.existsSync(file) && hypervisorIds.has(target!)) {
             // the hypervisor still has the machine, Vagrant lost its id: creating it again collides on the name
-            return yield* fail(
-              c,
-              providerOf(c) === "libvirt"
-                ? `Name \`${Path.basename(call.cwd)}_${target}\` of domain about to create is already taken. Please try to run\n\`vagrant up\` command again.`
-                : `docker: Error response from daemon: Conflict. The container name is already in use by container "${hypervisorIds.get(target!)!.id}".`
-            )
+            return yield* fail(c, nameTaken(providerOf(c), call.cwd, target!, hypervisorIds.get(target!)!.id))
           }
           const creating = state(target!) === "not_created"
           if (state(target!) !== "running") startedAt.set(target!, new Date().toISOString())
@@ -237,8 +251,11 @@ export const makeFakeVagrant = Effect.gen(function*() {
     })
 
   /** The machine whose provider id (docker: container id, VirtualBox: uuid) is `id`. */
-  const machineById = (id: string, provider = "docker") =>
-    [...hypervisorIds].find(([, h]) => h.provider === provider && (h.id === id || (provider === "docker" && h.id.startsWith(id))))?.[0]
+  /** The machines a hypervisor holds, with their ids: each fake tool sees only its own provider's. */
+  const machinesOf = (provider: string) => [...hypervisorIds].flatMap(([m, h]) => (h.provider === provider ? [{ machine: m, ...h }] : []))
+  const machineById = (id: string, provider: string) => machinesOf(provider).find((h) => h.id === id)?.machine
+  /** The docker CLI takes a container's id or any prefix of it. */
+  const containerById = (id: string) => machinesOf(docker.name).find((h) => h.id.startsWith(id))?.machine
 
   /**
    * The docker CLI behind the docker provider, over the same machines: `inspect --format {{.State.Status}}`
@@ -250,11 +267,11 @@ export const makeFakeVagrant = Effect.gen(function*() {
       if (args[0] === "inspect" && args.includes("{{.Id}} {{json .State}}")) {
         const ids = args.slice(args.indexOf("{{.Id}} {{json .State}}") + 1)
         const found = ids.flatMap((id) => {
-          const m = machineById(id)
+          const m = containerById(id)
           const status = states.get(m ?? "") === "running" ? "running" : "exited"
           return m === undefined ? [] : [`${id} ${JSON.stringify({ Status: status, StartedAt: startedAt.get(m) ?? "" })}\n`]
         })
-        const missing = ids.filter((id) => machineById(id) === undefined)
+        const missing = ids.filter((id) => containerById(id) === undefined)
         return {
           exitCode: missing.length === 0 ? 0 : 1,
           stdout: found.join(""),
@@ -262,7 +279,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
         }
       }
       const id = args[args.length - 1]!
-      const machine = machineById(id)
+      const machine = containerById(id)
       if (machine === undefined) return { exitCode: 1, stderr: `Error: No such object: ${id}` }
       if (args[0] === "inspect") return { stdout: states.get(machine) === "running" ? "running\n" : "exited\n" }
       if (args[0] === "rm") {
@@ -271,7 +288,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
         states.delete(machine)
         unmountAll(machine)
         Fs.rmSync(Path.join(guestRoot, machine), { recursive: true, force: true })
-        for (const dir of knownRoots) Fs.rmSync(Path.join(dir, DOTFILE_PATH, "machines", machine, "docker", "id"), { force: true })
+        for (const dir of knownRoots) Fs.rmSync(Path.join(dir, DOTFILE_PATH, "machines", machine, docker.name, "id"), { force: true })
         return { stdout: `${id}\n` }
       }
       if (args[0] === "kill") {
@@ -290,7 +307,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
     Effect.sync(() => {
       const uuid = args[0] === "controlvm" || args[0] === "showvminfo" || args[0] === "discardstate" ? args[1]! : undefined
       if (uuid === undefined) return undefined
-      const machine = machineById(uuid, "virtualbox")
+      const machine = machineById(uuid, virtualbox.name)
       if (machine === undefined) return { exitCode: 1, stderr: vboxNotFound(uuid) }
       if (args[0] === "controlvm" && args[2] === "poweroff") {
         if (states.get(machine) !== "running") {
@@ -318,14 +335,11 @@ export const makeFakeVagrant = Effect.gen(function*() {
     Effect.sync(() => {
       const [, , verb, vmx] = args
       if (verb === "list") {
-        const running = [...states].filter(([, s]) => s === "running").flatMap(([m]) => {
-          const h = hypervisorIds.get(m)
-          return h?.provider === "vmware_desktop" ? [h.id] : []
-        })
+        const running = machinesOf(vmware.name).filter((h) => states.get(h.machine) === "running").map((h) => h.id)
         return { stdout: [`Total running VMs: ${running.length}`, ...running, ""].join("\n") }
       }
       if (verb !== "stop" || vmx === undefined) return undefined
-      const machine = machineById(vmx, "vmware_desktop")
+      const machine = machineById(vmx, vmware.name)
       if (machine === undefined || states.get(machine) !== "running") {
         return answerOf(withId(VMRUN_STOP_HARD_NOT_RUNNING, vmx))
       }
@@ -339,7 +353,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
       const script = args.at(-1) ?? ""
       const guid = /Get-VM -Id '([^']+)'/.exec(script)?.[1]
       if (guid === undefined) return undefined
-      const machine = machineById(guid, "hyperv")
+      const machine = machineById(guid, hyperv.name)
       if (machine === undefined) {
         return {
           exitCode: 1,
@@ -358,7 +372,7 @@ export const makeFakeVagrant = Effect.gen(function*() {
     Effect.sync(() => {
       const [verb, uuid] = args
       if ((verb !== "list" && verb !== "stop") || uuid === undefined) return undefined
-      const machine = machineById(uuid, "parallels")
+      const machine = machineById(uuid, parallels.name)
       if (machine === undefined) {
         return answerOf(withId(PRLCTL_LIST_UNKNOWN_VM, uuid))
       }
@@ -378,21 +392,20 @@ export const makeFakeVagrant = Effect.gen(function*() {
       const verb = args[0] === "-c" ? args[2] : args[0]
       const uuid = args[0] === "-c" ? args[3]! : args[1]!
       if (verb === "domuuid") {
-        // vagrant-libvirt names domains <project dir basename>_<machine>
-        const found = [...hypervisorIds].find(([m, h]) => h.provider === "libvirt" && `${Path.basename(h.root)}_${m}` === uuid)
+        const found = machinesOf(libvirt.name).find((h) => libvirtDomainName(h.root, h.machine) === uuid)
         return found === undefined
           ? answerOf(withId(VIRSH_DOMSTATE_UNKNOWN_UUID, uuid))
-          : { stdout: `${found[1].id}\n\n` }
+          : { stdout: `${found.id}\n\n` }
       }
       if (verb === "undefine") {
-        const machine = machineById(uuid, "libvirt")
+        const machine = machineById(uuid, libvirt.name)
         if (machine === undefined) return answerOf(withId(VIRSH_DOMSTATE_UNKNOWN_UUID, uuid))
         hypervisorIds.delete(machine)
         states.delete(machine)
         return { stdout: `Domain '${uuid}' has been undefined\n\n` }
       }
       if (verb !== "domstate" && verb !== "destroy") return undefined
-      const machine = machineById(uuid, "libvirt")
+      const machine = machineById(uuid, libvirt.name)
       if (machine === undefined) {
         return answerOf(withId(VIRSH_DOMSTATE_UNKNOWN_UUID, uuid))
       }
