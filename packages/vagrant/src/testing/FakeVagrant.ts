@@ -347,7 +347,11 @@ export const makeFakeVagrant = Effect.gen(function*() {
       return {}
     })
 
-  /** Hyper-V over the same machines: the two scripts of hypervisors/HyperV.ts, by VM GUID. */
+  /**
+   * Hyper-V over the same machines: the two scripts of hypervisors/HyperV.ts, by VM GUID. The not-found
+   * text is Hyper-V's recorded by-name message (fixtures/hyperv.ts HYPERV_GET_VM_NOT_FOUND_BY_NAME) with
+   * "ID" for "name", as `Get-VM -Id` words it; no capture of the by-id form was found.
+   */
   const powershellAnswer = (args: ReadonlyArray<string>): Effect.Effect<Partial<RunResult> | undefined> =>
     Effect.sync(() => {
       const script = args.at(-1) ?? ""
