@@ -1,7 +1,7 @@
 /**
  * Guest access through the real CLI: provisioning, environment, logs, interactive ssh, and bad input.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { realVagrantAvailable } from "./support/env.js"
@@ -104,6 +104,41 @@ describe.runIf(e2e.ok)("bad input", () => {
       expect(r.stderr).toContain(join(sb.project, "vm.yaml"))
       expect(readdirSync(sb.project).sort()).toEqual(before)
       expect(existsSync(join(sb.project, "Vagrantfile.vmtool"))).toBe(false)
+      expect(await sb.containers()).toEqual([])
+    } finally {
+      await sb.cleanup()
+    }
+  })
+
+  it("a vm.yaml that is not plain data (undefined alias, a list, invalid UTF-8) is one line naming the file, exit 1, no crash", async () => {
+    for (const [text, says] of [
+      ["project: *nope\n", "nope"],
+      ["- project\n- name\n", "not a list"],
+      [Buffer.from([...Buffer.from("project:\n  name: caf"), 0xe9, 0x0a]), "not valid UTF-8"]
+    ] as const) {
+      const sb = await makeSandbox({ projectName: "e2e-yaml", vmYaml: "project:\n  name: e2e-yaml\n" })
+      try {
+        writeFileSync(join(sb.project, "vm.yaml"), text)
+        const r = await sb.runVm(["list"])
+        expect(r.exitCode, formatResult(r)).toBe(1)
+        expect(r.stderr.trim().split("\n"), formatResult(r)).toHaveLength(1)
+        expect(r.stderr).toContain(join(sb.project, "vm.yaml"))
+        expect(r.stderr).toContain(says)
+        expect(r.stderr).not.toContain("internal error")
+      } finally {
+        await sb.cleanup()
+      }
+    }
+  })
+
+  it("vm temp refuses a mount source that contains the home directory, writing nothing", async () => {
+    const sb = await makeSandbox({ projectName: "e2e-home-parent" })
+    try {
+      // the sandbox's home is <root>/home: <root> contains it
+      const r = await sb.runVm(["temp", "create", "--name", "homeparent", sb.root], { cwd: sb.root })
+      expect(r.exitCode, formatResult(r)).toBe(1)
+      expect(r.stderr).toContain("contains your home directory")
+      expect(existsSync(join(sb.home, ".vm", "temp", "homeparent"))).toBe(false)
       expect(await sb.containers()).toEqual([])
     } finally {
       await sb.cleanup()
