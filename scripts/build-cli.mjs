@@ -1,26 +1,43 @@
 // Bundles the CLI into one file: loading Effect's module barrels through tsx takes seconds,
 // a tree-shaken bundle loads in a fraction of that. Runs on `npm install` (prepare) and before tests.
+// The bundle is CommonJS so that bin/vm.mjs can compile it with a V8 code cache (node:vm's
+// cachedData), which ESM cannot use on Node 20; this build writes that cache by running it once.
 import { build } from "esbuild"
+import { spawnSync } from "node:child_process"
 import { cpSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
+const dist = `${root}packages/cli/dist`
 const started = Date.now()
+// an older build's files: a bundle or cache left behind would never be used, only confuse
+for (const old of ["vm.mjs", "vm.cjs.v8cache"]) rmSync(`${dist}/${old}`, { force: true })
 await build({
   entryPoints: [`${root}packages/cli/src/bin.ts`],
-  outfile: `${root}packages/cli/dist/vm.mjs`,
+  outfile: `${dist}/vm.cjs`,
   bundle: true,
   platform: "node",
-  format: "esm",
+  format: "cjs",
   target: "node20",
   minifySyntax: true,
   treeShaking: true,
   legalComments: "none",
   logLevel: "warning",
-  // some dependencies still call require() for Node built-ins
-  banner: { js: "import { createRequire as __vmCreateRequire } from 'node:module'; const require = __vmCreateRequire(import.meta.url);" }
+  // the sources are ESM: give their import.meta.url the bundle's own URL
+  define: { "import.meta.url": "__vmImportMetaUrl" },
+  banner: { js: "var __vmImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" }
 })
 // scripts sent to guests stay files: the bundle reads them from dist/guest/ (see guestScripts.ts)
-rmSync(`${root}packages/cli/dist/guest`, { recursive: true, force: true })
-cpSync(`${root}packages/vagrant/src/guest`, `${root}packages/cli/dist/guest`, { recursive: true })
-process.stderr.write(`built packages/cli/dist/vm.mjs in ${Date.now() - started} ms\n`)
+rmSync(`${dist}/guest`, { recursive: true, force: true })
+cpSync(`${root}packages/vagrant/src/guest`, `${dist}/guest`, { recursive: true })
+// one run writes the code cache (bin/vm.mjs does whenever it is missing or stale and dist/ is writable)
+const warm = spawnSync(process.execPath, [`${root}packages/cli/bin/vm.mjs`, "--version"], {
+  encoding: "utf8",
+  env: { ...process.env, VM_DEV: "" },
+  timeout: 60_000
+})
+if (warm.status !== 0) {
+  process.stderr.write(`build-cli: the built CLI does not start (exit ${warm.status}):\n${warm.stderr}\n`)
+  process.exit(1)
+}
+process.stderr.write(`built packages/cli/dist/vm.cjs and its code cache in ${Date.now() - started} ms\n`)

@@ -178,7 +178,7 @@ describe.runIf(e2e.ok)("vm status (real vagrant, docker provider)", () => {
     it("the bundle copied away from the checkout (no sources to fall back on) still finds its guest script", async () => {
       const copy = join(sb.root, "installed")
       await cp(join(REPO_ROOT, "packages/cli/dist"), copy, { recursive: true })
-      const r = await sh(process.execPath, [join(copy, "vm.mjs"), "status", "--json", "--fresh"], {
+      const r = await sh(process.execPath, [join(copy, "vm.cjs"), "status", "--json", "--fresh"], {
         cwd: sb.project,
         // as the sandbox runs vm (the contract below points this process's VAGRANT_HOME elsewhere)
         env: { HOME: sb.home, VAGRANT_HOME: join(sb.home, ".vagrant.d"), NO_COLOR: "1", VM_NO_PROGRESS: "1" },

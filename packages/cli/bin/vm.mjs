@@ -2,12 +2,14 @@
 // Runs the bundled CLI (built by `npm install`/`npm run build`). When the bundle is missing or older
 // than any source file (.ts, or a guest .sh script), runs the TypeScript sources through tsx instead,
 // so a stale bundle never runs.
-import { existsSync, readdirSync, statSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs"
+import { createRequire, Module } from "node:module"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { Script } from "node:vm"
 
 const here = dirname(fileURLToPath(import.meta.url))
-const bundle = join(here, "..", "dist", "vm.mjs")
+const bundle = join(here, "..", "dist", "vm.cjs")
 const packages = join(here, "..", "..")
 
 const newestSource = () => {
@@ -27,8 +29,48 @@ const newestSource = () => {
   return newest
 }
 
+/**
+ * Compiles the CommonJS bundle with V8's code cache: parsing and compiling 2 MB of JavaScript is
+ * most of the start-up. The cache file starts with a stamp line (Node version, arch, bundle size and
+ * mtime); any other stamp means another bundle or Node, and the cache is not used. V8 checks its own
+ * version and flags too (cachedDataRejected). A missing or unusable cache is rewritten (temp file +
+ * rename) when dist/ is writable; otherwise the bundle just compiles as usual.
+ * VM_DEBUG_START=1 says on stderr which of these happened.
+ */
+const runBundle = (file) => {
+  const { size, mtimeMs } = statSync(file)
+  const stamp = Buffer.from(`vm-code-cache 1 ${process.version} ${process.arch} ${size} ${mtimeMs}\n`)
+  const cacheFile = `${file}.v8cache`
+  let cachedData
+  let cache = "missing"
+  try {
+    const raw = readFileSync(cacheFile)
+    cache = "stale"
+    if (raw.subarray(0, stamp.length).equals(stamp)) cachedData = raw.subarray(stamp.length)
+  } catch {
+    // no cache yet
+  }
+  const script = new Script(Module.wrap(readFileSync(file, "utf8")), { filename: file, cachedData })
+  if (cachedData !== undefined) cache = script.cachedDataRejected ? "rejected" : "used"
+  if (process.env.VM_DEBUG_START === "1") process.stderr.write(`vm: code cache ${cache}\n`)
+  if (cache !== "used") {
+    // at exit the cache also holds the functions this run compiled
+    process.once("exit", () => {
+      const temp = `${cacheFile}.${process.pid}.tmp`
+      try {
+        writeFileSync(temp, Buffer.concat([stamp, script.createCachedData()]))
+        renameSync(temp, cacheFile)
+      } catch {
+        // a read-only installation runs uncached
+      }
+    })
+  }
+  const module = { exports: {} }
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file))
+}
+
 if (!process.env.VM_DEV && existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource()) {
-  await import(bundle)
+  runBundle(bundle)
 } else {
   const { register } = await import("tsx/esm/api")
   register()

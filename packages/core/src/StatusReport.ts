@@ -8,6 +8,11 @@ const NullableNumber = Schema.NullOr(Schema.Number)
 export const Resources = Schema.Struct({
   /** Like `docker stats`: 100 per fully used CPU, so 0 … 100 × cpuCount. */
   cpuPercent: NullableNumber,
+  /**
+   * How long the CPU window was: at least 0.2 s; when the previous report of the same guest was taken
+   * up to 10 s earlier, the window starts there (like \`top\` between refreshes) and no sample is waited for.
+   */
+  cpuWindowSeconds: NullableNumber,
   /** CPUs the guest may use (a container's CPU quota included). */
   cpuCount: NullableNumber,
   memoryUsedMb: NullableNumber,
@@ -19,6 +24,7 @@ export type Resources = typeof Resources.Type
 
 export const noResources: Resources = {
   cpuPercent: null,
+  cpuWindowSeconds: null,
   cpuCount: null,
   memoryUsedMb: null,
   memoryLimitMb: null,

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url"
 /**
  * Shell scripts `vm` sends to guests live as real files in packages/vagrant/src/guest/ (readable,
  * testable with a local `sh`). From the sources this module finds them at ./guest/; the CLI bundle
- * (packages/cli/dist/vm.mjs) finds the copy scripts/build-cli.mjs puts in dist/guest/, and falls
+ * (packages/cli/dist/vm.cjs) finds the copy scripts/build-cli.mjs puts in dist/guest/, and falls
  * back to the sources of the checkout it was built in.
  */
 const candidates = (name: string): ReadonlyArray<URL> => [

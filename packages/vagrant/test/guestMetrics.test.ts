@@ -92,13 +92,14 @@ describe("metricsCommand", () => {
     Effect.gen(function*() {
       const names = ["it's", "a b", "$(touch /tmp/pwned)", "`x`", ";", "--container", "*"]
       const probes = names.map((name) => ({ name, process: undefined, unit: undefined, port: 1, hostPort: null }))
-      const command = metricsCommand(probes, { container: false, sampleCs: 1 })
-      expect(command.startsWith("sh -s -- --sample-cs 1 --service ")).toBe(true)
+      const command = metricsCommand(probes, { container: false, sampleCs: 1, reuseCs: 0 })
+      expect(command.startsWith("sh -s -- --sample-cs 1 --reuse-cs 0 --service ")).toBe(true)
       const r = spawnSync("/bin/sh", ["-c", command], { input: Fs.readFileSync(METRICS_SCRIPT), encoding: "utf8" })
       const m = yield* decodeGuestMetrics(r.stdout)
       expect(m.services.map((s) => s.name)).toEqual(names)
       expect(m.container).toBe(false)
-      expect(metricsCommand([], { container: true, sampleCs: 20 })).toBe("sh -s -- --container --sample-cs 20")
+      expect(metricsCommand([], { container: true, sampleCs: 20, reuseCs: 1000 }))
+        .toBe("sh -s -- --container --sample-cs 20 --reuse-cs 1000")
     }))
 })
 
@@ -114,12 +115,15 @@ describe("fromMetrics", () => {
       const r = fromMetrics(probes, m)
       expect(r.resources).toEqual({
         cpuPercent: 17.7,
+        // recorded before the script reported its window
+        cpuWindowSeconds: null,
         cpuCount: 1,
         memoryUsedMb: 1.3,
         memoryLimitMb: 512,
         diskUsedGb: 23.13,
         diskTotalGb: 251.97
       })
+      expect(fromMetrics(probes, { ...m, cpuWindowCs: 250 }).resources.cpuWindowSeconds).toBe(2.5)
       expect(r.services).toEqual([
         { name: "web", isRunning: true, port: 18080, hostPort: 18080, detail: "pid 10, listening on 18080", error: null },
         {

@@ -29,9 +29,14 @@ afterEach(() => {
 })
 
 /** Runs the script and decodes its output with the same decoder the reporter uses. */
-const metrics = (f: ReturnType<typeof makeMetricsFixture>, args: ReadonlyArray<string>, shell?: ReadonlyArray<string>) =>
+const metrics = (
+  f: ReturnType<typeof makeMetricsFixture>,
+  args: ReadonlyArray<string>,
+  shell?: ReadonlyArray<string>,
+  env?: Readonly<Record<string, string>>
+) =>
   Effect.gen(function*() {
-    const r = f.run(args, shell)
+    const r = f.run(args, shell, env)
     expect(r.status, r.stderr).toBe(0)
     expect(r.stderr).toBe("")
     return yield* decodeGuestMetrics(r.stdout)
@@ -65,6 +70,7 @@ describe("guest/metrics.sh on a VM (fake /proc)", () => {
         container: false,
         uptimeSeconds: 12345,
         cpuPercent: 75,
+        cpuWindowCs: 20,
         cpuCount: 2,
         memoryUsedKb: 1024000,
         memoryLimitKb: 2048000,
@@ -151,6 +157,114 @@ describe("guest/metrics.sh on a VM (fake /proc)", () => {
       for (const shell of shells) {
         expect(yield* metrics(vmFixture(), svc(`q"x`, "sshd", "", "8080"), shell), shell.join(" ")).toEqual(expected)
       }
+    }))
+})
+
+describe("guest/metrics.sh reusing the previous run's CPU reading (--reuse-cs)", () => {
+  // the first run samples (the fake sleep swaps in the "after" files) and saves its last reading:
+  // uptime 1234587 cs, busy 1100+550 = 1650, total 1650+8200+550 = 10400
+  const SAVED = "proc 1234587 1650 10400 - end\n"
+  const later = (uptime: string, cpu: string) => ({ stat: stat(cpu, 2), uptime })
+  // 5 s after the first run: +300 busy (200 user, 100 system) of +1000 ticks on 2 CPUs = 60 %
+  const fiveSecondsLater = { meminfo: MEMINFO, ...later("12350.87 20000.00\n", "1300 0 650 8900 550 0 0 0 0 0") }
+  const stateIn = (f: { dir: string }) => Path.join(f.dir, "cpu-state")
+
+  it.effect("saves its last reading; the next run within the window needs no sleep and measures since that reading", () =>
+    Effect.gen(function*() {
+      const f = vmFixture()
+      const env = { VM_CPU_STATE: stateIn(f) }
+      const first = yield* metrics(f, ["--reuse-cs", "1000"], undefined, env)
+      expect(first).toMatchObject({ cpuPercent: 75, cpuWindowCs: 20, errors: [] })
+      expect(Fs.readFileSync(stateIn(f), "utf8")).toBe(SAVED)
+
+      const g = fixture({ proc: fiveSecondsLater, tools: ["df"] })
+      // no sleep on PATH: a run that tried to sample would report "sleep is not installed"
+      const second = yield* metrics(g, ["--reuse-cs", "1000"], undefined, env)
+      expect(second).toMatchObject({ cpuPercent: 60, cpuWindowCs: 500, uptimeSeconds: 12350, errors: [] })
+      expect(Fs.readFileSync(stateIn(f), "utf8")).toBe("proc 1235087 1950 11400 - end\n")
+    }))
+
+  it.effect("samples afresh when the saved reading is too old, too recent, from before a reboot, torn or of the other mode", () =>
+    Effect.gen(function*() {
+      const cases: ReadonlyArray<readonly [string, string]> = [
+        ["older than --reuse-cs", "proc 1224586 1650 10400 - end\n"],
+        ["younger than --sample-cs", "proc 1235080 1650 10400 - end\n"],
+        ["from before a reboot", "proc 9999999 1650 10400 - end\n"],
+        ["counters ahead of now", "proc 1234587 99999 999999 - end\n"],
+        ["torn", "proc 1234587 1650 104"],
+        ["the cgroup mode's", "cgroup 1234587 - - 5000 end\n"],
+        ["garbage", "$(touch /tmp/x) ; rm -rf / end\n"]
+      ]
+      for (const [why, saved] of cases) {
+        const f = fixture({
+          proc: fiveSecondsLater,
+          procAfter: later("12351.07 20000.00\n", "1340 0 670 8940 550 0 0 0 0 0"),
+          tools: ["sleep", "df"]
+        })
+        Fs.writeFileSync(stateIn(f), saved)
+        const m = yield* metrics(f, ["--reuse-cs", "1000"], undefined, { VM_CPU_STATE: stateIn(f) })
+        // the fresh 0.2 s sample: +60 busy of +100 ticks on 2 CPUs = 120 %
+        expect(m, why).toMatchObject({ cpuPercent: 120, cpuWindowCs: 20, errors: [] })
+        expect(Fs.readFileSync(stateIn(f), "utf8"), why).toBe("proc 1235107 2010 11500 - end\n")
+      }
+    }))
+
+  it.effect("without --reuse-cs it neither reads nor writes a saved reading", () =>
+    Effect.gen(function*() {
+      const f = vmFixture()
+      Fs.writeFileSync(stateIn(f), "proc 1234500 1 2 - end\n")
+      expect(yield* metrics(f, [], undefined, { VM_CPU_STATE: stateIn(f) })).toMatchObject({ cpuPercent: 75, cpuWindowCs: 20 })
+      expect(Fs.readFileSync(stateIn(f), "utf8")).toBe("proc 1234500 1 2 - end\n")
+    }))
+
+  it.effect("keeps the reading in $XDG_RUNTIME_DIR when it is the user's, else in $HOME", () =>
+    Effect.gen(function*() {
+      const f = vmFixture()
+      const home = Path.join(f.dir, "home")
+      const runtime = Path.join(f.dir, "run-user")
+      Fs.mkdirSync(home)
+      Fs.mkdirSync(runtime, { mode: 0o700 })
+      const r1 = f.run(["--reuse-cs", "1000"], undefined, { VM_CPU_STATE: undefined as never, HOME: home, XDG_RUNTIME_DIR: runtime })
+      expect(r1.status, r1.stderr).toBe(0)
+      expect(Fs.readFileSync(Path.join(runtime, ".vm-cpu-sample"), "utf8")).toBe(SAVED)
+      expect(Fs.existsSync(Path.join(home, ".vm-cpu-sample"))).toBe(false)
+      const g = vmFixture()
+      const r2 = g.run(["--reuse-cs", "1000"], undefined, { VM_CPU_STATE: undefined as never, HOME: home, XDG_RUNTIME_DIR: "/nonexistent" })
+      expect(r2.status, r2.stderr).toBe(0)
+      expect(Fs.readFileSync(Path.join(home, ".vm-cpu-sample"), "utf8")).toBe(SAVED)
+    }))
+
+  it.effect("a saved reading the user does not own is neither trusted nor overwritten (root only: needs chown)", () =>
+    Effect.gen(function*() {
+      if (process.getuid?.() !== 0) return
+      const f = fixture({ proc: fiveSecondsLater, procAfter: later("12351.07 20000.00\n", "1340 0 670 8940 550 0 0 0 0 0"), tools: ["sleep", "df"] })
+      Fs.writeFileSync(stateIn(f), "proc 1234587 1650 10400 - end\n")
+      Fs.chownSync(stateIn(f), 4242, 4242)
+      // dash's test -O compares with the effective uid: run the script as that other user? No: as root, the file is foreign
+      const m = yield* metrics(f, ["--reuse-cs", "1000"], undefined, { VM_CPU_STATE: stateIn(f) })
+      expect(m).toMatchObject({ cpuPercent: 120, cpuWindowCs: 20 })
+      expect(Fs.readFileSync(stateIn(f), "utf8")).toBe("proc 1234587 1650 10400 - end\n")
+    }))
+
+  it.effect("in a container the cgroup's CPU time is what is saved and reused", () =>
+    Effect.gen(function*() {
+      const f = fixture({
+        proc: containerProc(),
+        procAfter: { uptime: "12345.87 20000.00\n" },
+        cgroup: { "cpu.stat": "usage_usec 5000000\n" },
+        cgroupAfter: { "cpu.stat": "usage_usec 5100000\n" },
+        tools: ["sleep", "df", "getconf"]
+      })
+      const env = { VM_CPU_STATE: stateIn(f) }
+      expect(yield* metrics(f, ["--container", "--reuse-cs", "1000"], undefined, env)).toMatchObject({ cpuPercent: 50, cpuWindowCs: 20 })
+      expect(Fs.readFileSync(stateIn(f), "utf8")).toBe("cgroup 1234587 - - 5100000 end\n")
+      // 2 s later, 1.5 CPU-seconds more: 75 %
+      const g = fixture({
+        proc: containerProc({ uptime: "12347.87 20000.00\n" }),
+        cgroup: { "cpu.stat": "usage_usec 6600000\n" },
+        tools: ["df", "getconf"]
+      })
+      expect(yield* metrics(g, ["--container", "--reuse-cs", "1000"], undefined, env)).toMatchObject({ cpuPercent: 75, cpuWindowCs: 200, errors: [] })
     }))
 })
 

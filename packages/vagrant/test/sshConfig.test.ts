@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { parseMachineReadable } from "../src/machineReadable.js"
-import { parseSshConfig, renderSshConfig } from "../src/sshConfig.js"
+import { loopbackSshConfig, parseSshConfig, renderSshConfig } from "../src/sshConfig.js"
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8")
 
@@ -117,5 +117,23 @@ describe("renderSshConfig", () => {
     expect(() => renderSshConfig([{ host: "a", options: { user: "x\ny" } }])).toThrow(/line break/)
     expect(() => renderSshConfig([{ host: "a\n", options: {} }])).toThrow(/line break/)
     expect(() => renderSshConfig([{ host: "a", options: { identityfile: "/a\"b c" } }])).toThrow(/double quote/)
+  })
+})
+
+describe("loopbackSshConfig", () => {
+  it("is what Vagrant prints for a machine on a loopback port vm allocated, line for line", () => {
+    const known = loopbackSshConfig({ host: "capx", port: 22977, user: "vagrant", identityFile: KEY })
+    // Vagrant ends its output with an empty line
+    expect(known).toBe(REAL.replace(/\n+$/, "\n"))
+    expect(parseSshConfig(known)).toEqual(parseSshConfig(REAL))
+  })
+
+  it("another login user, and paths ssh_config must quote or cannot hold", () => {
+    const known = loopbackSshConfig({ host: "dev", port: 2200, user: "dev user", identityFile: "/p/a b/private_key" })
+    expect(parseSshConfig(known)).toEqual([expect.objectContaining({
+      host: "dev",
+      options: expect.objectContaining({ user: "dev user", port: "2200", identityfile: "/p/a b/private_key", hostname: "127.0.0.1" })
+    })])
+    expect(() => loopbackSshConfig({ host: "dev", port: 2200, user: "u", identityFile: "/p/\"q/key" })).toThrow(/double quote/)
   })
 })

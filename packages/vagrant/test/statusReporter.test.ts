@@ -3,6 +3,8 @@ import { decodeGlobalConfig } from "@vm/core/config/decode"
 import { Lifecycle } from "@vm/core/Lifecycle"
 import { StatusReporter } from "@vm/core/StatusReport"
 import { Effect, Either, Layer } from "effect"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
 import { afterAll } from "vitest"
 import { SshClientFake } from "../src/SshClient.js"
 import { makeFakeVagrant } from "../src/testing/FakeVagrant.js"
@@ -42,16 +44,20 @@ describe("vm status on the docker provider", () => {
       expect((yield* fake.hypervisorCalls).slice(hvBefore)).toEqual([
         ["docker", "inspect", "--type", "container", "--format", "{{.Id}} {{json .State}}", created.id]
       ])
-      // a boot forgets the ssh-config: the first report fetches it once, later ones reuse it
-      expect(vagrantVerbs((yield* fake.calls).slice(vagrantBefore))).toEqual(["ssh-config"])
+      // a boot forgets the ssh-config; on the loopback port vm allocated, with the key Vagrant put in
+      // place, it is known without asking Vagrant
+      expect(vagrantVerbs((yield* fake.calls).slice(vagrantBefore))).toEqual([])
+      const config = Fs.readFileSync(Path.join(project.ctx.root, ".vm/ssh/dev.config"), "utf8")
+      expect(config).toContain(`  IdentityFile ${Path.join(project.ctx.root, ".vm/vagrant/machines/dev/docker/private_key")}\n`)
+      expect(config).toMatch(/^ {2}HostName 127\.0\.0\.1\n {2}User vagrant\n {2}Port \d+\n/m)
       expect((yield* fake.sshLog).map((s) => s.command)).toEqual([
-        "sh -s -- --container --sample-cs 20 --service web '' '' 8080"
+        "sh -s -- --container --sample-cs 20 --reuse-cs 1000 --service web '' '' 8080"
       ])
 
       const cached = yield* reporter.report("dev")
       expect(cached).toEqual({ ...live, stale: true })
       expect(yield* fake.sshLog).toHaveLength(1)
-      expect(vagrantVerbs((yield* fake.calls).slice(vagrantBefore))).toEqual(["ssh-config"])
+      expect(vagrantVerbs((yield* fake.calls).slice(vagrantBefore))).toEqual([])
 
       expect((yield* reporter.report("dev", { fresh: true })).stale).toBe(false)
       expect(yield* fake.sshLog).toHaveLength(2)
@@ -91,6 +97,18 @@ describe("vm status on the docker provider", () => {
     }).pipe(Effect.provide(providerWithFakes(project.ctx, fake.layer))))
 })
 
+describe("vm status before Vagrant has put its own key in place", () => {
+  const { fake, project } = setup("docker")
+  it.effect("asks Vagrant for the ssh-config (it may still use its insecure key)", () =>
+    Effect.gen(function*() {
+      yield* (yield* Lifecycle).create("dev", { force: false })
+      Fs.rmSync(Path.join(project.ctx.root, ".vm/vagrant/machines/dev/docker/private_key"))
+      const before = (yield* fake.calls).length
+      expect((yield* (yield* StatusReporter).report("dev", { fresh: true })).errors).toEqual([])
+      expect(vagrantVerbs((yield* fake.calls).slice(before))).toEqual(["ssh-config"])
+    }).pipe(Effect.provide(providerWithFakes(project.ctx, fake.layer))))
+})
+
 describe("vm status on the virtualbox provider", () => {
   const { fake, project } = setup("virtualbox")
   it.effect("the state comes from VBoxManage showvminfo, not vagrant status", () =>
@@ -102,7 +120,9 @@ describe("vm status on the virtualbox provider", () => {
       expect((yield* fake.hypervisorCalls).slice(hv)).toEqual([["VBoxManage", "showvminfo", created.id, "--machinereadable"]])
       expect(vagrantVerbs(yield* fake.calls)).not.toContain("status")
       // a VM is not a container: no cgroup mode
-      expect((yield* fake.sshLog).at(-1)?.command).toBe("sh -s -- --sample-cs 20 --service web '' '' 8080")
+      expect((yield* fake.sshLog).at(-1)?.command).toBe("sh -s -- --sample-cs 20 --reuse-cs 1000 --service web '' '' 8080")
+      // VirtualBox's NAT port is Vagrant's choice, not vm's: its ssh-config comes from Vagrant
+      expect(vagrantVerbs(yield* fake.calls)).toContain("ssh-config")
     }).pipe(Effect.provide(providerWithFakes(project.ctx, fake.layer))))
 })
 

@@ -1,11 +1,17 @@
 # vm guest metrics: prints ONE JSON object on stdout (see GuestMetrics in ../status/guestMetrics.ts).
 #
-#   sh -s -- [--container] [--sample-cs N] [--service NAME PROCESS UNIT PORT]... < metrics.sh
+#   sh -s -- [--container] [--sample-cs N] [--reuse-cs M] [--service NAME PROCESS UNIT PORT]... < metrics.sh
 #
 # POSIX sh (dash, bash, busybox ash). Reads /proc and the cgroup files only, plus `df` for the
 # disk; no procps (ps, free, top, vmstat), no python, no jq. Empty PROCESS/UNIT/PORT = not checked.
 # --container: the guest is a container (docker provider), which sees the HOST's /proc/meminfo,
 # /proc/stat and /proc/uptime: memory and CPU then come from its cgroup, uptime from PID 1's age.
+# CPU use is measured over a window of at least N centiseconds (default 20). With --reuse-cs M the
+# window starts at the previous run's last CPU reading when that is N..M cs old (saved in
+# $XDG_RUNTIME_DIR, else $HOME, as .vm-cpu-sample; VM_CPU_STATE names another file, empty = none),
+# like `top` between refreshes: no sleep then. "cpuWindowCs" says how long the window was.
+# Every fork costs milliseconds in an emulated guest: the probes use shell built-ins, and the
+# sleep runs in the background while they read.
 # VM_PROC and VM_CGROUP replace /proc and /sys/fs/cgroup (tests run the script on fixture trees).
 # Exit status is 0 whenever the JSON was printed; problems are listed in "errors".
 
@@ -15,6 +21,7 @@ P=${VM_PROC:-/proc}
 CG=${VM_CGROUP:-/sys/fs/cgroup}
 container=0
 sample_cs=20
+reuse_cs=0
 errors=
 services=
 
@@ -53,11 +60,11 @@ add_error() {
   errors="$errors${errors:+,}$J"
 }
 
-# num VALUE: VALUE when it is a non-negative integer, else "null".
+# num VALUE: sets J to VALUE when it is a non-negative integer, else to null (no subshell).
 num() {
   case $1 in
-    '' | *[!0-9]*) echo null ;;
-    *) echo "$1" ;;
+    '' | *[!0-9]*) J=null ;;
+    *) J=$1 ;;
   esac
 }
 
@@ -222,11 +229,16 @@ while [ $# -gt 0 ]; do
       is_int "$2" && sample_cs=$2
       shift 2
       ;;
+    --reuse-cs)
+      [ $# -ge 2 ] || break
+      is_int "$2" && reuse_cs=$2
+      shift 2
+      ;;
     *) break ;;
   esac
 done
 
-# ---- first CPU sample; the second one follows the other probes ----
+# ---- first CPU reading: the previous run's when recent enough, else now plus a background sleep ----
 uptime_cs
 UP0=$UP_CS
 cpu_mode=proc
@@ -237,6 +249,45 @@ fi
 proc_cpu
 BUSY0=$BUSY
 TOTAL0=$TOTAL
+CPU_UP0=$UP0
+cpu_state=
+if [ "$reuse_cs" -gt 0 ]; then
+  if [ "${VM_CPU_STATE+set}" = set ]; then
+    cpu_state=$VM_CPU_STATE
+  elif [ -n "${XDG_RUNTIME_DIR:-}" ] && [ -d "$XDG_RUNTIME_DIR" ] && [ -w "$XDG_RUNTIME_DIR" ] && [ -O "$XDG_RUNTIME_DIR" ]; then
+    cpu_state=$XDG_RUNTIME_DIR/.vm-cpu-sample
+  elif [ -n "${HOME:-}" ] && [ -d "$HOME" ] && [ -w "$HOME" ]; then
+    cpu_state=$HOME/.vm-cpu-sample
+  fi
+fi
+reused=0
+# a saved reading: "<mode> <uptime cs> <busy> <total> <cgroup usage µs or -> end" (a torn or foreign file is ignored)
+if [ -n "$cpu_state" ] && [ -f "$cpu_state" ] && [ -O "$cpu_state" ] && is_int "$UP0" \
+  && { read -r s_mode s_up s_busy s_total s_usage s_end < "$cpu_state"; } 2>/dev/null \
+  && [ "$s_end" = end ] && [ "$s_mode" = "$cpu_mode" ] && is_int "$s_up" && [ "$s_up" -le "$UP0" ] \
+  && [ $((UP0 - s_up)) -ge "$sample_cs" ] && [ $((UP0 - s_up)) -le "$reuse_cs" ]; then
+  if [ "$cpu_mode" = cgroup ]; then
+    is_int "$s_usage" && [ "$s_usage" -le "$USAGE0" ] && reused=1
+  else
+    is_int "$s_busy" && is_int "$s_total" && is_int "$BUSY0" && [ "$s_busy" -le "$BUSY0" ] \
+      && [ "$s_total" -lt "$TOTAL0" ] && reused=1
+  fi
+fi
+sleep_pid=
+if [ "$reused" = 1 ]; then
+  CPU_UP0=$s_up
+  BUSY0=$s_busy
+  TOTAL0=$s_total
+  USAGE0=$s_usage
+elif is_int "$UP0" && [ "$sample_cs" -gt 0 ]; then
+  if command -v sleep >/dev/null 2>&1; then
+    # fractional seconds: GNU and busybox sleep; POSIX-only sleeps take the whole second
+    { sleep "$((sample_cs / 100)).$((sample_cs % 100 / 10))$((sample_cs % 10))" 2>/dev/null || sleep 1; } &
+    sleep_pid=$!
+  else
+    add_error "cpu: sleep is not installed, so the CPU sample is only as long as the other probes"
+  fi
+fi
 
 # ---- services ----
 while [ $# -gt 0 ]; do
@@ -351,39 +402,36 @@ else
   add_error "uptime: cannot read $P/uptime"
 fi
 
-# ---- second CPU sample ----
+# ---- second CPU reading ----
 cpu_percent=
 ncpu=
-if is_int "$UP0"; then
-  uptime_cs
-  rem=$((sample_cs - (UP_CS - UP0)))
-  if [ "$rem" -gt 0 ]; then
-    if command -v sleep >/dev/null 2>&1; then
-      # fractional seconds: GNU and busybox sleep; POSIX-only sleeps take the whole second
-      sleep "$((rem / 100)).$((rem % 100 / 10))$((rem % 10))" 2>/dev/null || sleep 1
-    else
-      add_error "cpu: sleep is not installed, so the CPU sample is only as long as the other probes"
-    fi
-  fi
-fi
+window_cs=
+[ -z "$sleep_pid" ] || wait "$sleep_pid"
 cpu_count
 ncpu=$NCPU
 uptime_cs
 UP1=$UP_CS
-if [ "$cpu_mode" = cgroup ] && cgroup_cpu && is_int "$UP1" && [ $((UP1 - UP0)) -gt 0 ]; then
+is_int "$UP1" && is_int "$CPU_UP0" && [ "$UP1" -ge "$CPU_UP0" ] && window_cs=$((UP1 - CPU_UP0))
+p10=
+saved=
+if [ "$cpu_mode" = cgroup ] && cgroup_cpu && is_int "$window_cs" && [ "$window_cs" -gt 0 ]; then
   # usage µs / elapsed cs / 100 = percent of one CPU; tenths of a percent:
-  p10=$(((USAGE_US - USAGE0) / ((UP1 - UP0) * 10)))
+  p10=$(((USAGE_US - USAGE0) / (window_cs * 10)))
+  saved="cgroup $UP1 - - $USAGE_US end"
 elif proc_cpu && is_int "$BUSY0"; then
   if [ $((TOTAL - TOTAL0)) -gt 0 ]; then
     # share of all CPUs' time, scaled like `docker stats`: 100% per CPU
     p10=$(((BUSY - BUSY0) * 1000 * ncpu / (TOTAL - TOTAL0)))
   else
-    p10=
     add_error "cpu: the sample was too short to measure"
   fi
+  saved="proc $UP1 $BUSY $TOTAL - end"
 else
-  p10=
   add_error "cpu: cannot read $P/stat"
+fi
+if [ -n "$cpu_state" ] && is_int "$UP1" && [ -n "${saved:-}" ] && { [ ! -e "$cpu_state" ] || [ -O "$cpu_state" ]; }; then
+  # one short write: a reader that sees it torn finds no "end" and samples afresh
+  { printf '%s\n' "$saved" > "$cpu_state"; } 2>/dev/null
 fi
 if is_int "$p10"; then
   [ "$ncpu" -eq 0 ] || [ "$p10" -le $((ncpu * 1000)) ] || p10=$((ncpu * 1000))
@@ -394,8 +442,12 @@ fi
 [ "$ncpu" -gt 0 ] || ncpu=
 
 # ---- output ----
-printf '{"version":1,"container":%s,"uptimeSeconds":%s,"cpuPercent":%s,"cpuCount":%s,' \
-  "$([ "$container" = 1 ] && echo true || echo false)" "$(num "$uptime_s")" "${cpu_percent:-null}" "$(num "$ncpu")"
-printf '"memoryUsedKb":%s,"memoryLimitKb":%s,"diskUsedKb":%s,"diskTotalKb":%s,' \
-  "$(num "$mem_used")" "$(num "$mem_limit")" "$(num "$disk_used")" "$(num "$disk_total")"
-printf '"services":[%s],"errors":[%s]}\n' "$services" "$errors"
+if [ "$container" = 1 ]; then out='{"version":1,"container":true'; else out='{"version":1,"container":false'; fi
+num "$uptime_s"; out="$out,\"uptimeSeconds\":$J,\"cpuPercent\":${cpu_percent:-null}"
+num "$window_cs"; [ -n "$cpu_percent" ] || J=null; out="$out,\"cpuWindowCs\":$J"
+num "$ncpu"; out="$out,\"cpuCount\":$J"
+num "$mem_used"; out="$out,\"memoryUsedKb\":$J"
+num "$mem_limit"; out="$out,\"memoryLimitKb\":$J"
+num "$disk_used"; out="$out,\"diskUsedKb\":$J"
+num "$disk_total"; out="$out,\"diskTotalKb\":$J"
+printf '%s,"services":[%s],"errors":[%s]}\n' "$out" "$services" "$errors"

@@ -18,7 +18,9 @@ import { Vmrun } from "../hypervisors/Vmrun.js"
 import { emptyProjectState, type InstanceRecord, ProjectState, STATE_FILE } from "../ProjectState.js"
 import type { ProviderEnv, ProviderModule } from "../providers/Provider.js"
 import { moduleOf, normalizeState } from "../providers/registry.js"
+import { resolveUser } from "../render/settings.js"
 import { SshClient, type SshTarget } from "../SshClient.js"
+import { loopbackSshConfig } from "../sshConfig.js"
 import { makeMachineStates, type MachineStateRow } from "../status/machineStates.js"
 import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "../VagrantRunner.js"
 import { chooseProvider } from "./providerChoice.js"
@@ -170,6 +172,19 @@ export const VagrantProjectLive = Layer.effect(
       })
 
     const sshDir = path.join(ctx.root, ".vm", "ssh")
+    /**
+     * A machine on a loopback port vm allocated, once Vagrant has put its own key in place (first boot):
+     * its ssh-config is known without asking Vagrant. Before that (or on other networking) Vagrant is asked.
+     */
+    const knownSshConfig = (r: InstanceRecord) =>
+      Effect.gen(function*() {
+        if (!module.render.ownsSshPort(ctx.config) || r.sshPort === null) return undefined
+        const identityFile = path.join(dataDir(r.machine), "private_key")
+        if (!(yield* fs.exists(identityFile).pipe(Effect.orElseSucceed(() => false)))) return undefined
+        const machine = { host: r.machine, port: r.sshPort, user: resolveUser(ctx.config, ctx.global) ?? "vagrant", identityFile }
+        // a path ssh_config cannot hold (a double quote): Vagrant's own answer is used as it is
+        return yield* Effect.try(() => loopbackSshConfig(machine)).pipe(Effect.orElseSucceed(() => undefined))
+      })
     const sshTarget = (instance: string) =>
       Effect.gen(function*() {
         const r = yield* record(instance)
@@ -181,14 +196,13 @@ export const VagrantProjectLive = Layer.effect(
         if (Option.getOrUndefined(cachedId) === id.value && (yield* fs.exists(configFile).pipe(Effect.orElseSucceed(() => false)))) {
           return { configFile, host: r.machine }
         }
-        yield* writeVagrantfile
-        const text = yield* vagrant(["ssh-config", r.machine], timeouts.queryMs).pipe(
+        const text = (yield* knownSshConfig(r)) ?? (yield* Effect.zipRight(writeVagrantfile, vagrant(["ssh-config", r.machine], timeouts.queryMs)).pipe(
           Effect.catchTag("CommandFailed", (): Effect.Effect<never, VmError> =>
             Effect.flatMap(info(instance), (i): Effect.Effect<never, VmError> =>
               i.state === "running"
                 ? Effect.fail(new SshFailed({ machine: instance, reason: "vagrant ssh-config failed although the machine runs" }))
                 : Effect.fail(new VmNotRunning({ name: instance, state: i.rawState }))))
-        )
+        ))
         yield* withPlatform(writeFileAtomic(configFile, text.replace(/^Host .*$/m, `Host ${r.machine}`)))
         yield* withPlatform(writeFileAtomic(idFile, id.value))
         return { configFile, host: r.machine }

@@ -9,10 +9,16 @@ import { VagrantProjectTag } from "../project/VagrantProject.js"
 import { decodeGuestMetrics, type GuestMetrics, metricsCommand, type ServiceProbe, serviceProbes } from "./guestMetrics.js"
 import { readCachedReport, STATUS_CACHE_DIR, writeCachedReport } from "./reportCache.js"
 
-/** CPU sample length inside the guest: long enough to be meaningful, short enough for a quick answer. */
+/** Shortest CPU window inside the guest: long enough to be meaningful, short enough for a quick answer. */
 export const CPU_SAMPLE_CS = 20
+/**
+ * The previous report's CPU reading starts the window when it is at most this old, so a report taken
+ * within 10 s of the last one (repeated `vm status`, `--watch`) waits for no sample at all, and its
+ * CPU figure covers the whole time in between, as `top` and `docker stats` do between refreshes.
+ */
+export const CPU_REUSE_CS = 1000
 /** Bumped when the report's meaning changes, so old cache files are ignored. */
-const CACHE_VERSION = 1
+const CACHE_VERSION = 2
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits
 const mb = (kb: number | null) => (kb === null ? null : round(kb / 1024, 1))
@@ -30,6 +36,7 @@ export const fromMetrics = (probes: ReadonlyArray<ServiceProbe>, m: GuestMetrics
   uptimeSeconds: m.uptimeSeconds,
   resources: {
     cpuPercent: m.cpuPercent,
+    cpuWindowSeconds: m.cpuWindowCs === null ? null : m.cpuWindowCs / 100,
     cpuCount: m.cpuCount,
     memoryUsedMb: mb(m.memoryUsedKb),
     memoryLimitMb: mb(m.memoryLimitKb),
@@ -64,7 +71,7 @@ export const VagrantStatusReporterLive = Layer.effect(
     const { ctx, timeouts } = p
     const cacheMs = (ctx.global.status.cache_seconds ?? 5) * 1000
     const probes = serviceProbes(ctx.config, p.module.guestPortsAreHostPorts)
-    const command = metricsCommand(probes, { container: p.module.guestIsContainer, sampleCs: CPU_SAMPLE_CS })
+    const command = metricsCommand(probes, { container: p.module.guestIsContainer, sampleCs: CPU_SAMPLE_CS, reuseCs: CPU_REUSE_CS })
     const withPlatform = <A, E>(effect: Effect.Effect<A, E, FileSystem.FileSystem | Path.Path>) =>
       effect.pipe(Effect.provideService(FileSystem.FileSystem, fs), Effect.provideService(Path.Path, path))
 

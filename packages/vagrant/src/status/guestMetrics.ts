@@ -12,6 +12,8 @@ export const GuestMetrics = Schema.Struct({
   container: Schema.Boolean,
   uptimeSeconds: Count,
   cpuPercent: Count,
+  /** Length of the CPU window in centiseconds (absent from outputs recorded before it existed). */
+  cpuWindowCs: Schema.optionalWith(Count, { default: () => null }),
   cpuCount: Count,
   memoryUsedKb: Count,
   memoryLimitKb: Count,
@@ -70,8 +72,10 @@ export const serviceProbes = (config: ProjectConfig, guestPortsAreHostPorts: boo
 export interface MetricsOptions {
   /** The guest is a container sharing the host kernel (docker provider). */
   readonly container: boolean
-  /** CPU sample length in centiseconds. */
+  /** Shortest CPU window in centiseconds: the guest sleeps this long unless it can reuse a reading. */
   readonly sampleCs: number
+  /** A previous run's CPU reading up to this old (centiseconds) starts the window instead; 0 = never. */
+  readonly reuseCs: number
 }
 
 /** The remote command: `sh` reads the script from stdin, the arguments say what to probe. */
@@ -83,5 +87,7 @@ export const metricsCommand = (probes: ReadonlyArray<ServiceProbe>, options: Met
     ...(options.container ? ["--container"] : []),
     "--sample-cs",
     String(options.sampleCs),
+    "--reuse-cs",
+    String(options.reuseCs),
     ...probes.flatMap((p) => ["--service", p.name, p.process ?? "", p.unit ?? "", p.port === undefined ? "" : String(p.port)])
   ])

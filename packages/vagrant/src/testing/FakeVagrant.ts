@@ -200,6 +200,9 @@ export const makeFakeVagrant = Effect.gen(function*() {
             const id = newMachineId(providerOf(c), target!)
             Fs.mkdirSync(Path.dirname(file), { recursive: true })
             Fs.writeFileSync(file, id)
+            // the first boot replaces Vagrant's insecure key in the guest and keeps the new one here
+            // (Vagrant's plugins/communicators/ssh/communicator.rb, insert_key)
+            Fs.writeFileSync(Path.join(Path.dirname(file), "private_key"), "-----BEGIN OPENSSH PRIVATE KEY-----\nfake\n-----END OPENSSH PRIVATE KEY-----\n", { mode: 0o600 })
             hypervisorIds.set(target!, { id, provider: providerOf(c), root: call.cwd })
           }
           if (creating || !fixedAtCreation(c)) syncFolders(call.cwd, target!)

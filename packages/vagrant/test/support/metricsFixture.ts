@@ -50,10 +50,13 @@ export const makeMetricsFixture = (files: FixtureFiles) => {
   }
   return {
     dir,
-    /** Runs the script with `shell` (default /bin/sh) and PATH = the fake tools only. */
-    run: (args: ReadonlyArray<string>, shell: ReadonlyArray<string> = ["/bin/sh"]) => {
+    /**
+     * Runs the script with `shell` (default /bin/sh) and PATH = the fake tools only. No saved CPU
+     * reading (VM_CPU_STATE empty) unless `env` names one.
+     */
+    run: (args: ReadonlyArray<string>, shell: ReadonlyArray<string> = ["/bin/sh"], env: Readonly<Record<string, string>> = {}) => {
       const r = spawnSync(shell[0]!, [...shell.slice(1), METRICS_SCRIPT, ...args], {
-        env: { PATH: bin, VM_PROC: Path.join(dir, "proc"), VM_CGROUP: Path.join(dir, "cgroup") },
+        env: { PATH: bin, VM_PROC: Path.join(dir, "proc"), VM_CGROUP: Path.join(dir, "cgroup"), VM_CPU_STATE: "", ...env },
         encoding: "utf8",
         timeout: 20_000
       })
