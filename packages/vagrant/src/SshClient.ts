@@ -1,4 +1,5 @@
 import { type CommandFailed, type CommandTimeout, SshFailed, type ToolNotInstalled } from "@vm/core/errors"
+import { shellQuote } from "./shell.js"
 import { OPENSSH_VERSION_LINE } from "./testing/fixtures/hostChecks.js"
 import type { ExecResult, OutputMode } from "@vm/core/model"
 import { ProcessRunner } from "@vm/core/process/ProcessRunner"
@@ -91,7 +92,7 @@ export const inspectControlDir = (dir: string, uid: number) =>
   })
 
 /** The fix for a control directory ssh must not use. */
-export const controlDirFix = (dir: string) => `remove it (another user may have made it) and retry: rm -rf ${dir}`
+export const controlDirFix = (dir: string) => `remove it (another user may have made it) and retry: rm -rf ${shellQuote(dir)}`
 
 /** Makes the control directory (mode 700) or checks the one there; fails naming the problem and the fix. */
 export const ensureControlDir = (dir: string, uid: number) =>

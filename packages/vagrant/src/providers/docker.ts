@@ -2,6 +2,7 @@ import { ConfigInvalid, InvalidInput } from "@vm/core/errors"
 import { Effect, Either, Option, Schema } from "effect"
 import { DOCKER_HOST_NETWORK_PATCH } from "../render/dockerPatch.js"
 import { rubyString, rubyValue } from "../ruby.js"
+import { shellJoin } from "../shell.js"
 import { containerName, resolveDockerImage, resolveProviderSettings, resolveUser, userDockerCreateArgs } from "../render/settings.js"
 import { fail, ok, warn } from "../doctor/Check.js"
 import { failure, toolCheck } from "./doctorChecks.js"
@@ -116,7 +117,7 @@ const dockerDoctor: ProviderModule["doctor"] = {
               : image === DEFAULT_DOCKER_IMAGE
               // built on this host, no registry has it
               ? fail(`the base image ${image} is not built`, "build it: sudo bash scripts/build-image.sh (or sudo bash scripts/setup-host.sh)")
-              : warn(`${image} is not pulled yet; docker pulls it at the first \`vm create\``, `docker pull ${image}`),
+              : warn(`${image} is not pulled yet; docker pulls it at the first \`vm create\``, shellJoin(["docker", "pull", image])),
           { missing: "install docker: Debian/Ubuntu: sudo apt-get install docker.io", hang: "restart the docker daemon (sudo systemctl restart docker)" }
         )
       }
