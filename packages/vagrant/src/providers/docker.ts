@@ -5,6 +5,7 @@ import { rubyString, rubyValue } from "../ruby.js"
 import { shellJoin } from "../shell.js"
 import { containerName, resolveDockerImage, resolveProviderSettings, resolveUser, userDockerCreateArgs } from "../render/settings.js"
 import { fail, ok, warn } from "../doctor/Check.js"
+import { DOCKER_DAEMON_UNREACHABLE } from "../hypervisors/DockerCli.js"
 import { failure, toolCheck } from "./doctorChecks.js"
 import type { DoctorEnv, ProviderEnv, ProviderModule, StateAnswer } from "./Provider.js"
 import { askVagrantInstead, providerBlock, shortId, transitional, withValidId } from "./shared.js"
@@ -63,12 +64,6 @@ const inspectState = (env: ProviderEnv, id: string, timeoutMs: number) =>
         : Effect.fail(new InvalidInput({ what: "docker inspect", reason: r.stderr.trim() || `exit ${r.exitCode}` }))
     )
   )
-
-/**
- * docker's answer when no daemon listens where the client looks (DOCKER_HOST, the context) or the user may not
- * use its socket (see testing/fixtures/hostChecks.ts); Vagrant's docker provider passes it on in its errors.
- */
-export const DOCKER_DAEMON_UNREACHABLE = /Cannot connect to the Docker daemon|permission denied while trying to connect to the Docker daemon/i
 
 const dockerHostOf = (env: DoctorEnv) => env.environment["DOCKER_HOST"] || undefined
 

@@ -1,7 +1,7 @@
 import type { ProjectConfig } from "@vm/core/config/schema"
 import { Effect, Option } from "effect"
 import * as NodePath from "node:path"
-import { DEFAULT_LIBVIRT_URI } from "../hypervisors/Virsh.js"
+import { DEFAULT_LIBVIRT_URI, VIRSH_CANNOT_CONNECT } from "../hypervisors/Virsh.js"
 import { rubyString } from "../ruby.js"
 import { forwardedPorts, resolveProviderSettings } from "../render/settings.js"
 import { fail, ok } from "../doctor/Check.js"
@@ -65,7 +65,7 @@ export const libvirtStates = {
  * libvirt not answering: virsh's "failed to connect to the hypervisor" (testing/fixtures/hostChecks.ts) and
  * vagrant-libvirt's fog_libvirt_connection_error (locales/en.yml: "Error while connecting to Libvirt: …").
  */
-export const LIBVIRT_UNREACHABLE = /failed to connect to the hypervisor|Error while connecting to Libvirt/i
+export const LIBVIRT_UNREACHABLE = new RegExp(`${VIRSH_CANNOT_CONNECT.source}|Error while connecting to Libvirt`, "i")
 
 /** vagrant-libvirt's default `storage_pool_name`: where machine disks are created. */
 const STORAGE_POOL = "default"
