@@ -12,9 +12,9 @@ const LABEL: Readonly<Record<CheckResult["status"], string>> = { ok: "ok  ", war
 
 /** One line per check: status, name, what was found and, for a problem, the fix. */
 export const renderDoctorReport = (report: DoctorReport): ReadonlyArray<string> => {
-  const width = Math.max(...report.checks.map((c) => c.name.length))
+  const width = Math.max(...report.checks.map((c) => printable(c.name).length))
   const lines = report.checks.map((c) =>
-    `${LABEL[c.status]}  ${c.name.padEnd(width)}  ${printable(c.detail)}${c.fix === undefined ? "" : ` — fix: ${printable(c.fix)}`}`
+    `${LABEL[c.status]}  ${printable(c.name).padEnd(width)}  ${printable(c.detail)}${c.fix === undefined ? "" : ` — fix: ${printable(c.fix)}`}`
   )
   const count = (status: CheckResult["status"]) => report.checks.filter((c) => c.status === status).length
   const [failed, warned] = [count("fail"), count("warn")]
