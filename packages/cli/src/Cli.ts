@@ -1,4 +1,5 @@
 import { Command } from "@effect/cli"
+import { doctor } from "./commands/doctor.js"
 import { exec, logs, ssh } from "./commands/guest.js"
 import { kill } from "./commands/kill.js"
 import { create, destroy, provision, restart, start, stop } from "./commands/lifecycle.js"
@@ -10,7 +11,7 @@ export const VERSION = "0.1.0"
 
 export const command = vm.pipe(
   Command.withDescription("Development VMs driven by Vagrant"),
-  Command.withSubcommands([create, start, stop, restart, destroy, kill, provision, ssh, exec, logs, list, status, temp])
+  Command.withSubcommands([create, start, stop, restart, destroy, kill, provision, ssh, exec, logs, list, status, temp, doctor])
 )
 
 export const cli = Command.run(command, { name: "vm", version: VERSION })

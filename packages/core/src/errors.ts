@@ -74,13 +74,18 @@ export class ProviderUnsupported extends Schema.TaggedError<ProviderUnsupported>
 export class CommandFailed extends Schema.TaggedError<CommandFailed>()("CommandFailed", {
   command: Schema.Array(Schema.String),
   exitCode: Schema.Number,
-  stderrTail: Schema.String
+  stderrTail: Schema.String,
+  /** What to do about it, when the output says the host (not the command) is the problem. */
+  hint: Schema.optional(Schema.String)
 }) {
   override get message() {
     const detail = this.stderrTail.trim() === "" ? "" : `:\n${this.stderrTail}`
-    return `\`${this.command.join(" ")}\` exited with code ${this.exitCode}${detail}`
+    return `\`${this.command.join(" ")}\` exited with code ${this.exitCode}${detail}${this.hint ? `\n${this.hint}` : ""}`
   }
 }
+
+/** Where an error caused by the host (a missing tool, a daemon not answering) sends the user. */
+export const DOCTOR_HINT = "`vm doctor` checks what vm needs on this host and how to fix it"
 
 export class CommandTimeout extends Schema.TaggedError<CommandTimeout>()("CommandTimeout", {
   command: Schema.Array(Schema.String),
@@ -96,13 +101,13 @@ export class ToolNotInstalled extends Schema.TaggedError<ToolNotInstalled>()("To
   hint: Schema.String
 }) {
   override get message() {
-    return `'${this.tool}' is not installed or not on PATH (${this.hint})`
+    return `'${this.tool}' is not installed or not on PATH (${this.hint}); ${DOCTOR_HINT}`
   }
 }
 
 export class VagrantNotInstalled extends Schema.TaggedError<VagrantNotInstalled>()("VagrantNotInstalled", {}) {
   override get message() {
-    return "Vagrant is not installed or not on PATH (Debian/Ubuntu: sudo apt-get install --no-install-recommends vagrant)"
+    return `Vagrant is not installed or not on PATH (Debian/Ubuntu: sudo apt-get install --no-install-recommends vagrant); ${DOCTOR_HINT}`
   }
 }
 

@@ -1,4 +1,6 @@
-import { type CommandTimeout, SshFailed, type ToolNotInstalled } from "@vm/core/errors"
+import { type CommandFailed, type CommandTimeout, SshFailed, type ToolNotInstalled } from "@vm/core/errors"
+import { shellQuote } from "./shell.js"
+import { OPENSSH_VERSION_LINE } from "./testing/fixtures/hostChecks.js"
 import type { ExecResult, OutputMode } from "@vm/core/model"
 import { ProcessRunner } from "@vm/core/process/ProcessRunner"
 import { FileSystem } from "@effect/platform"
@@ -30,6 +32,18 @@ export interface SshClientShape {
   readonly interactive: (target: SshTarget, remoteCommand: string) => Effect.Effect<number, SshFailed | ToolNotInstalled>
   /** Closes the multiplexed master connection, if any (after a machine restarts or is destroyed). */
   readonly disconnect: (target: SshTarget) => Effect.Effect<void>
+  /** `ssh -V`: the client's version line (OpenSSH prints it on stderr). */
+  readonly version: (timeoutMs: number) => Effect.Effect<string, CommandFailed | CommandTimeout | ToolNotInstalled>
+  /** The control directory as it is now, judged without creating it (`vm doctor`). */
+  readonly controlDir: Effect.Effect<ControlDirState>
+}
+
+export interface ControlDirState {
+  readonly dir: string
+  /** Not made yet: the first ssh connection makes it (mode 700). */
+  readonly missing: boolean
+  /** Why ssh must not use it (see controlDirProblem), if it must not. */
+  readonly problem: string | undefined
 }
 
 /** OpenSSH, talked to directly: Vagrant's own `vagrant ssh` costs a Ruby start-up (~1 s) per call. */
@@ -61,6 +75,25 @@ export const controlDirProblem = (
   return undefined
 }
 
+/** The control directory as it is, without changing anything. */
+export const inspectControlDir = (dir: string, uid: number) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const isSymlink = yield* fs.readLink(dir).pipe(Effect.as(true), Effect.orElseSucceed(() => false))
+    const info = yield* fs.stat(dir).pipe(Effect.option)
+    if (Option.isNone(info)) {
+      return { dir, missing: !isSymlink, problem: isSymlink ? "is a symbolic link" : undefined } satisfies ControlDirState
+    }
+    const problem = controlDirProblem(
+      { isSymlink, isDirectory: info.value.type === "Directory", uid: Option.getOrUndefined(info.value.uid), mode: info.value.mode },
+      uid
+    )
+    return { dir, missing: false, problem } satisfies ControlDirState
+  })
+
+/** The fix for a control directory ssh must not use. */
+export const controlDirFix = (dir: string) => `remove it (another user may have made it) and retry: rm -rf ${shellQuote(dir)}`
+
 /** Makes the control directory (mode 700) or checks the one there; fails naming the problem and the fix. */
 export const ensureControlDir = (dir: string, uid: number) =>
   Effect.gen(function*() {
@@ -68,16 +101,10 @@ export const ensureControlDir = (dir: string, uid: number) =>
     if (!(yield* fs.exists(dir).pipe(Effect.orElseSucceed(() => false)))) {
       yield* fs.makeDirectory(dir, { recursive: true, mode: 0o700 }).pipe(Effect.ignore)
     }
-    const isSymlink = yield* fs.readLink(dir).pipe(Effect.as(true), Effect.orElseSucceed(() => false))
-    const info = yield* fs.stat(dir).pipe(Effect.option)
-    const problem = Option.isNone(info)
-      ? "cannot be created or read"
-      : controlDirProblem(
-        { isSymlink, isDirectory: info.value.type === "Directory", uid: Option.getOrUndefined(info.value.uid), mode: info.value.mode },
-        uid
-      )
+    const state = yield* inspectControlDir(dir, uid)
+    const problem = state.missing ? "cannot be created or read" : state.problem
     if (problem !== undefined) {
-      return yield* Effect.fail(`the ssh control directory ${dir} ${problem}; remove it (another user may have made it) and retry`)
+      return yield* Effect.fail(`the ssh control directory ${dir} ${problem}; ${controlDirFix(dir)}`)
     }
     return dir
   })
@@ -112,10 +139,9 @@ export const SshClientLive = Layer.effect(
     const processes = yield* ProcessRunner
     const fs = yield* FileSystem.FileSystem
     const uid = process.getuid?.() ?? 0
+    const controlDir = controlDirFor({ XDG_RUNTIME_DIR: process.env["XDG_RUNTIME_DIR"] }, uid)
     const dir = yield* Effect.cached(
-      ensureControlDir(controlDirFor({ XDG_RUNTIME_DIR: process.env["XDG_RUNTIME_DIR"] }, uid), uid).pipe(
-        Effect.provideService(FileSystem.FileSystem, fs)
-      )
+      ensureControlDir(controlDir, uid).pipe(Effect.provideService(FileSystem.FileSystem, fs))
     )
     const options = (target: SshTarget, tty: boolean) =>
       Effect.map(Effect.mapError(dir, (reason) => new SshFailed({ machine: target.host, reason })), (d) => sshOptions(target, tty, d))
@@ -160,7 +186,12 @@ export const SshClientLive = Layer.effect(
           processes.run("ssh", [...args, "-O", "exit", target.host], {
             timeoutMs: 5000,
             check: false
-          })).pipe(Effect.ignore)
+          })).pipe(Effect.ignore),
+      version: (timeoutMs) =>
+        processes.run("ssh", ["-V"], { timeoutMs, installHint: INSTALL_HINT }).pipe(
+          Effect.map((r) => (r.stderr.trim() || r.stdout.trim()).split("\n")[0]!)
+        ),
+      controlDir: inspectControlDir(controlDir, uid).pipe(Effect.provideService(FileSystem.FileSystem, fs))
     })
   })
 )
@@ -178,7 +209,8 @@ export type SshAnswer = (
  */
 export const SshClientFake = (
   answer: SshAnswer = () => Effect.succeed(undefined),
-  log?: { readonly record: (entry: { readonly host: string; readonly command: string }) => Effect.Effect<void> }
+  log?: { readonly record: (entry: { readonly host: string; readonly command: string }) => Effect.Effect<void> },
+  host: Parameters<typeof sshHostFake>[0] = {}
 ) => {
   const run = (target: SshTarget, command: string) =>
     Effect.gen(function*() {
@@ -196,7 +228,19 @@ export const SshClientFake = (
           Effect.map((r) => r.exitCode),
           Effect.catchTag("CommandTimeout", () => Effect.dieMessage("interactive ssh has no timeout"))
         ),
-      disconnect: () => Effect.void
+      disconnect: () => Effect.void,
+      ...sshHostFake(host)
     })
   )
 }
+
+/** A fake's host side: the recorded OpenSSH version line and a usable control directory, unless told otherwise. */
+export const sshHostFake = (
+  host: {
+    readonly version?: Effect.Effect<string, CommandFailed | CommandTimeout | ToolNotInstalled>
+    readonly controlDir?: ControlDirState
+  } = {}
+): Pick<SshClientShape, "version" | "controlDir"> => ({
+  version: () => host.version ?? Effect.succeed(OPENSSH_VERSION_LINE),
+  controlDir: Effect.succeed(host.controlDir ?? { dir: "/run/user/1000/vm-ssh", missing: false, problem: undefined })
+})

@@ -2,6 +2,7 @@ import { ProcessRunnerLive } from "@vm/core/process/ProcessRunner"
 import { Layer } from "effect"
 import { VagrantContextualLifecycleLive } from "./context/ContextualLifecycleLive.js"
 import { DockerCliLive } from "./hypervisors/DockerCli.js"
+import { HostDiskLive } from "./hypervisors/HostDisk.js"
 import { HostProcessesLive } from "./hypervisors/HostProcesses.js"
 import { HostToolsLive } from "./hypervisors/HostTools.js"
 import { HyperVLive } from "./hypervisors/HyperV.js"
@@ -18,7 +19,7 @@ import { VagrantProjectLive } from "./project/VagrantProject.js"
 import { VagrantRunnerLive } from "./VagrantRunner.js"
 
 /** The hypervisor CLIs behind Vagrant's providers (hard stops by the machine's real id), over a ProcessRunner. */
-export const HypervisorsLive = Layer.mergeAll(VBoxManageLive, VmrunLive, HyperVLive, VirshLive, PrlctlLive, HostProcessesLive).pipe(
+export const HypervisorsLive = Layer.mergeAll(VBoxManageLive, VmrunLive, HyperVLive, VirshLive, PrlctlLive, HostProcessesLive, HostDiskLive).pipe(
   Layer.provideMerge(HostToolsLive)
 )
 

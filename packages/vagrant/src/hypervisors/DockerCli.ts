@@ -1,7 +1,13 @@
 import type { CommandFailed, CommandTimeout, ToolNotInstalled } from "@vm/core/errors"
 import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
 import { Context, Effect, Layer } from "effect"
-import type { CliRun } from "./cli.js"
+import { type CliRun, withDaemonHint } from "./cli.js"
+
+/**
+ * docker's answer when no daemon listens where the client looks (DOCKER_HOST, the context) or the user may not
+ * use its socket (testing/fixtures/hostChecks.ts); Vagrant's docker provider passes it on in its errors.
+ */
+export const DOCKER_DAEMON_UNREACHABLE = /Cannot connect to the Docker daemon|permission denied while trying to connect to the Docker daemon/i
 
 export interface DockerCliShape {
   /** Runs `docker <args>`; output captured unless `inherit`. */
@@ -24,7 +30,7 @@ export const DockerCliLive = Layer.effect(
           ...(options.inherit ? { stdout: "inherit", stderr: "inherit" } as const : {}),
           ...(options.check === undefined ? {} : { check: options.check }),
           installHint: "Debian/Ubuntu: sudo apt-get install docker.io"
-        })
+        }).pipe(withDaemonHint({ output: DOCKER_DAEMON_UNREACHABLE, daemon: "the docker daemon" }))
     }))
 )
 

@@ -60,10 +60,16 @@ export const makeVirsh = (run: CliRun): VirshShape => ({
     )
 })
 
+/** virsh's first line when libvirtd does not answer at the URI (testing/fixtures/hostChecks.ts). */
+export const VIRSH_CANNOT_CONNECT = /failed to connect to the hypervisor/i
+
 export const VirshLive = Layer.effect(
   Virsh,
   Effect.map(ProcessRunner, (processes) =>
-    Virsh.of(makeVirsh(processCli(processes, "virsh", "Debian/Ubuntu: sudo apt-get install libvirt-clients"))))
+    Virsh.of(makeVirsh(processCli(processes, "virsh", "Debian/Ubuntu: sudo apt-get install libvirt-clients", {
+      output: VIRSH_CANNOT_CONNECT,
+      daemon: "libvirt"
+    }))))
 )
 
 /** Over a scripted `run` (see `scriptedCli`). */

@@ -1,4 +1,4 @@
-import { CommandFailed, CommandTimeout, tail, type ToolNotInstalled } from "@vm/core/errors"
+import { CommandFailed, CommandTimeout, DOCTOR_HINT, tail, type ToolNotInstalled } from "@vm/core/errors"
 import type { ProcessRunnerShape, RunResult } from "@vm/core/process/ProcessRunner"
 import { Effect, Ref } from "effect"
 
@@ -13,13 +13,31 @@ export interface CliRunOptions {
 /** One hypervisor CLI: `run(args)` starts `<tool> ...args`; each service builds its typed helpers on it. */
 export type CliRun = (args: ReadonlyArray<string>, options: CliRunOptions) => Effect.Effect<RunResult, CliError>
 
+/** What a tool prints when the daemon behind it does not answer, and what that daemon is called. */
+export interface DaemonUnreachable {
+  readonly output: RegExp
+  readonly daemon: string
+}
+
+/** A failure whose output says the daemon does not answer gets a hint pointing to `vm doctor`. */
+export const withDaemonHint = (unreachable: DaemonUnreachable | undefined) =>
+<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E | CommandFailed> =>
+  unreachable === undefined ? effect : Effect.mapError(effect, (e) =>
+    e instanceof CommandFailed && e.hint === undefined && unreachable.output.test(e.stderrTail)
+      ? new CommandFailed({ ...e, hint: `${unreachable.daemon} does not answer; ${DOCTOR_HINT}` })
+      : e)
+
 /** The live `run` of a CLI service: the tool through the one ProcessRunner. */
-export const processCli = (processes: ProcessRunnerShape, tool: string, installHint: string): CliRun => (args, options) =>
+export const processCli = (processes: ProcessRunnerShape, tool: string, installHint: string, unreachable?: DaemonUnreachable): CliRun =>
+(
+  args,
+  options
+) =>
   processes.run(tool, args, {
     timeoutMs: options.timeoutMs,
     installHint,
     ...(options.check === undefined ? {} : { check: options.check })
-  })
+  }).pipe(withDaemonHint(unreachable))
 
 /** Answers one scripted call: a result, a failure, or `Effect.never` to hang (undefined = unscripted → defect). */
 export type CliAnswer = (args: ReadonlyArray<string>) => Effect.Effect<Partial<RunResult> | undefined, CliError>

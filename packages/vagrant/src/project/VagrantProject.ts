@@ -9,6 +9,7 @@ import { readJsonFile, updateJsonFile, writeFileAtomic } from "@vm/core/state/at
 import { Context, Effect, Layer, Option } from "effect"
 import { checkHostFolders, currentPlan, renderChecked } from "../context/renderCheck.js"
 import { sha256 } from "../hash.js"
+import { withDaemonHint } from "../hypervisors/cli.js"
 import { DockerCli } from "../hypervisors/DockerCli.js"
 import { HyperV } from "../hypervisors/HyperV.js"
 import { Prlctl } from "../hypervisors/Prlctl.js"
@@ -148,7 +149,10 @@ export const VagrantProjectLive = Layer.effect(
         timeoutMs,
         provider,
         ...(label ? { onLine: (line: string) => progress.detail(line.replace(/^==> /, "").trim()) } : {})
-      }).pipe(Effect.map((r) => r.stdout))
+      }).pipe(
+        Effect.map((r) => r.stdout),
+        withDaemonHint(module.doctor.daemonUnreachable && { output: module.doctor.daemonUnreachable, daemon: `${module.title} on this host` })
+      )
       return label ? progress.phase(label, call) : call
     }
 

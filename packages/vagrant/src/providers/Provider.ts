@@ -4,7 +4,9 @@ import type { CommandTimeout, ConfigInvalid, VmError } from "@vm/core/errors"
 import type { VmState } from "@vm/core/model"
 import type { ProjectContextShape } from "@vm/core/ProjectContext"
 import type { Effect, Option } from "effect"
+import type { DoctorCheck } from "../doctor/Check.js"
 import type { DockerCliShape } from "../hypervisors/DockerCli.js"
+import type { HostToolsShape } from "../hypervisors/HostTools.js"
 import type { VmProcessPattern } from "../hypervisors/HostProcesses.js"
 import type { HyperVShape } from "../hypervisors/HyperV.js"
 import type { PrlctlShape } from "../hypervisors/Prlctl.js"
@@ -45,8 +47,10 @@ export interface ProviderModule {
   readonly guestIsContainer: boolean
   /** Guest ports are host ports (host networking): services are reachable on their own port. */
   readonly guestPortsAreHostPorts: boolean
-  /** Host programs the provider needs (for `vm doctor` and error hints). */
+  /** Host programs the provider needs; one of them on PATH means the provider is installed (`vm doctor` without vm.yaml). */
   readonly hostTools: ReadonlyArray<string>
+  /** What `vm doctor` checks for this provider. */
+  readonly doctor: ProviderDoctor
 
   // --- rendering (pure) --------------------------------------------------------------------
   readonly render: ProviderRender
@@ -95,6 +99,28 @@ export interface ProviderModule {
     id: string,
     options: { readonly tail: number; readonly follow: boolean; readonly timeoutMs: number }
   ) => Effect.Effect<unknown, VmError>
+}
+
+/** What the provider needs on the host, as `vm doctor` checks it (Vagrant itself, ssh and disks are checked for all). */
+export interface ProviderDoctor {
+  /** Its own checks (named without the provider; they run in parallel with the rest): its tool or daemon answering, a local base image. */
+  readonly checks: (env: DoctorEnv) => ReadonlyArray<DoctorCheck>
+  /** Vagrant plugins it needs, each with how to install it (built-in providers need none). */
+  readonly plugins: ReadonlyArray<{ readonly name: string; readonly fix: string }>
+  /** Where it keeps machines' disks, for the free-space check (None: it does not say). */
+  readonly machineDirectory?: (env: DoctorEnv) => Effect.Effect<Option.Option<string>, VmError>
+  /** Output of a failed command meaning its daemon does not answer: such errors then point to `vm doctor`. */
+  readonly daemonUnreachable?: RegExp
+}
+
+/** What a provider's doctor checks run with. */
+export interface DoctorEnv extends ProviderEnv {
+  readonly host: HostToolsShape
+  readonly global: GlobalConfig
+  /** The environment vm and the tools it starts run with (DOCKER_HOST, VAGRANT_HOME, …). */
+  readonly environment: Readonly<Record<string, string | undefined>>
+  /** Each tool call's limit. */
+  readonly timeoutMs: number
 }
 
 export interface PlanBase {

@@ -2,8 +2,12 @@ import { ConfigInvalid, InvalidInput } from "@vm/core/errors"
 import { Effect, Either, Option, Schema } from "effect"
 import { DOCKER_HOST_NETWORK_PATCH } from "../render/dockerPatch.js"
 import { rubyString, rubyValue } from "../ruby.js"
+import { shellJoin } from "../shell.js"
 import { containerName, resolveDockerImage, resolveProviderSettings, resolveUser, userDockerCreateArgs } from "../render/settings.js"
-import type { ProviderEnv, ProviderModule, StateAnswer } from "./Provider.js"
+import { fail, ok, warn } from "../doctor/Check.js"
+import { DOCKER_DAEMON_UNREACHABLE } from "../hypervisors/DockerCli.js"
+import { failure, toolCheck } from "./doctorChecks.js"
+import type { DoctorEnv, ProviderEnv, ProviderModule, StateAnswer } from "./Provider.js"
 import { askVagrantInstead, providerBlock, shortId, transitional, withValidId } from "./shared.js"
 
 /** Built by scripts/build-image.sh; the docker provider's default "box". */
@@ -61,6 +65,68 @@ const inspectState = (env: ProviderEnv, id: string, timeoutMs: number) =>
     )
   )
 
+const dockerHostOf = (env: DoctorEnv) => env.environment["DOCKER_HOST"] || undefined
+
+const daemonFix = (env: DoctorEnv, output: string) => {
+  const dockerHost = dockerHostOf(env)
+  if (/permission denied/i.test(output)) return "add your user to the docker group: sudo usermod -aG docker $USER, then log in again"
+  if (dockerHost !== undefined) {
+    return `DOCKER_HOST=${dockerHost} is where docker looks for the daemon: start the daemon there, or unset DOCKER_HOST`
+  }
+  return "start the docker daemon: sudo systemctl start docker (in this repository: sudo bash scripts/setup-host.sh)"
+}
+
+const dockerDoctor: ProviderModule["doctor"] = {
+  plugins: [],
+  daemonUnreachable: DOCKER_DAEMON_UNREACHABLE,
+  checks: (env) => {
+    const image = resolveDockerImage(env.config, env.global, DEFAULT_DOCKER_IMAGE)
+    const at = dockerHostOf(env) === undefined ? "" : ` at ${dockerHostOf(env)}`
+    return [
+      {
+        name: "daemon",
+        fix: "restart the docker daemon (sudo systemctl restart docker)",
+        run: toolCheck(
+          env.tools.docker.run(["version", "--format", "{{.Server.Version}}"], { timeoutMs: env.timeoutMs, check: false }),
+          (r) =>
+            r.exitCode === 0 && r.stdout.trim() !== ""
+              ? ok(`docker engine ${r.stdout.trim()}${at}`)
+              : fail(`no docker daemon answers${at}: ${failure(r)}`, daemonFix(env, r.stderr)),
+          {
+            missing: "install docker: Debian/Ubuntu: sudo apt-get install docker.io",
+            hang: `the docker daemon${at} accepts connections but does not answer: restart it (sudo systemctl restart docker)`
+          }
+        )
+      },
+      {
+        name: `image ${image}`,
+        after: ["daemon"],
+        fix: "check the docker daemon",
+        run: toolCheck(
+          env.tools.docker.run(["image", "inspect", "--format", "{{.Id}}", image], { timeoutMs: env.timeoutMs, check: false }),
+          (r) =>
+            r.exitCode === 0
+              ? ok(`${image} (${r.stdout.trim().replace(/^sha256:/, "").slice(0, 12)})`)
+              : !/no such image/i.test(r.stderr)
+              ? fail(failure(r), daemonFix(env, r.stderr))
+              : image === DEFAULT_DOCKER_IMAGE
+              // built on this host, no registry has it
+              ? fail(`the base image ${image} is not built`, "build it: sudo bash scripts/build-image.sh (or sudo bash scripts/setup-host.sh)")
+              : warn(`${image} is not pulled yet; docker pulls it at the first \`vm create\``, shellJoin(["docker", "pull", image])),
+          { missing: "install docker: Debian/Ubuntu: sudo apt-get install docker.io", hang: "restart the docker daemon (sudo systemctl restart docker)" }
+        )
+      }
+    ]
+  },
+  // the daemon's data root, where images and containers live; a remote daemon's disk cannot be measured from here
+  machineDirectory: (env) =>
+    dockerHostOf(env) !== undefined && !dockerHostOf(env)!.startsWith("unix://")
+      ? Effect.succeed(Option.none())
+      : env.tools.docker.run(["info", "--format", "{{.DockerRootDir}}"], { timeoutMs: env.timeoutMs }).pipe(
+        Effect.map((r) => Option.some(r.stdout.trim()).pipe(Option.filter((dir) => dir.startsWith("/"))))
+      )
+}
+
 /** Vagrant's docker provider (plugins/providers/docker), with the host network and a loopback sshd per machine. */
 export const docker: ProviderModule = {
   name: "docker",
@@ -78,6 +144,7 @@ export const docker: ProviderModule = {
   guestIsContainer: true,
   guestPortsAreHostPorts: true,
   hostTools: ["docker"],
+  doctor: dockerDoctor,
   render: {
     ownsSshPort: () => true,
     preamble: () => [DOCKER_HOST_NETWORK_PATCH],

@@ -1,7 +1,35 @@
+import { Effect } from "effect"
 import type { VmState } from "@vm/core/model"
 import { instanceVmName, resolveProviderSettings } from "../render/settings.js"
 import type { ProviderModule } from "./Provider.js"
+import { fail, ok } from "../doctor/Check.js"
+import { failure, toolCheck } from "./doctorChecks.js"
 import { hypervisorDefaults, hypervisorRender, providerBlock, setting, transitional, uuidId, withValidId } from "./shared.js"
+
+const ENABLE_HYPERV = "enable Hyper-V, as Administrator: Enable-WindowsOptionalFeature -Online -FeatureName Microsoft-Hyper-V-All"
+
+/** Prints whether the Hyper-V PowerShell module (the cmdlets Vagrant's hyperv provider runs) is installed. */
+export const HYPERV_MODULE_SCRIPT = "if (Get-Module -ListAvailable -Name Hyper-V) { 'available' } else { 'missing' }"
+
+const hypervDoctor: ProviderModule["doctor"] = {
+  plugins: [],
+  checks: (env) => [{
+    name: "Hyper-V module",
+    fix: "restart PowerShell or Windows",
+    run: toolCheck(
+      env.tools.hyperv.script(HYPERV_MODULE_SCRIPT, env.timeoutMs).pipe(
+        Effect.catchTag("CommandFailed", (e) => Effect.succeed({ exitCode: e.exitCode, stdout: "", stderr: e.stderrTail, durationMs: 0 }))
+      ),
+      (r) =>
+        r.stdout.trim() === "available"
+          ? ok("the Hyper-V PowerShell module is installed")
+          : r.exitCode === 0
+          ? fail("the Hyper-V PowerShell module is not installed", ENABLE_HYPERV)
+          : fail(`PowerShell: ${failure(r)}`, ENABLE_HYPERV),
+      { missing: "Hyper-V needs Windows (or WSL with powershell.exe on PATH)", hang: "restart PowerShell or Windows" }
+    )
+  }]
+}
 
 /** Vagrant's Hyper-V provider (plugins/providers/hyperv); the machine id is the VM's GUID. */
 export const hyperv: ProviderModule = {
@@ -23,6 +51,7 @@ export const hyperv: ProviderModule = {
   savedStates: ["saved", "fastsaved"],
   machineId: uuidId,
   hostTools: ["powershell.exe"],
+  doctor: hypervDoctor,
   render: {
     ...hypervisorRender,
     block: (input) => {

@@ -1,10 +1,12 @@
 import type { ProjectConfig } from "@vm/core/config/schema"
 import { Effect, Option } from "effect"
 import * as NodePath from "node:path"
-import { DEFAULT_LIBVIRT_URI } from "../hypervisors/Virsh.js"
+import { DEFAULT_LIBVIRT_URI, VIRSH_CANNOT_CONNECT } from "../hypervisors/Virsh.js"
 import { rubyString } from "../ruby.js"
 import { forwardedPorts, resolveProviderSettings } from "../render/settings.js"
-import type { ProviderModule } from "./Provider.js"
+import { fail, ok } from "../doctor/Check.js"
+import { failure, toolCheck } from "./doctorChecks.js"
+import type { DoctorEnv, ProviderModule } from "./Provider.js"
 import { askVagrantInstead, boxLines, hypervisorDefaults, providerBlock, setting, transitional, uuidId, withValidId } from "./shared.js"
 
 const usesUserNetworking = (config: ProjectConfig) => config.vagrant.libvirt?.networking === "user"
@@ -59,6 +61,50 @@ export const libvirtStates = {
   ...transitional("preparing", "shutting_down")
 } as const
 
+/**
+ * libvirt not answering: virsh's "failed to connect to the hypervisor" (testing/fixtures/hostChecks.ts) and
+ * vagrant-libvirt's fog_libvirt_connection_error (locales/en.yml: "Error while connecting to Libvirt: …").
+ */
+export const LIBVIRT_UNREACHABLE = new RegExp(`${VIRSH_CANNOT_CONNECT.source}|Error while connecting to Libvirt`, "i")
+
+/** vagrant-libvirt's default `storage_pool_name`: where machine disks are created. */
+const STORAGE_POOL = "default"
+
+const libvirtdFix = (env: DoctorEnv, output: string) => {
+  const uri = libvirtUri(env.config)
+  if (/permission denied/i.test(output)) return `add your user to the libvirt group: sudo usermod -aG libvirt $USER, then log in again (uri ${uri})`
+  const where = uri === DEFAULT_LIBVIRT_URI ? "" : ` (vagrant.libvirt.uri is ${uri})`
+  return `start libvirt: sudo systemctl start libvirtd${where} (in this repository: sudo bash scripts/setup-libvirt.sh)`
+}
+
+const libvirtDoctor: ProviderModule["doctor"] = {
+  plugins: [{ name: "vagrant-libvirt", fix: "vagrant plugin install vagrant-libvirt (Debian/Ubuntu: sudo apt-get install vagrant-libvirt)" }],
+  daemonUnreachable: LIBVIRT_UNREACHABLE,
+  checks: (env) => [{
+    name: "libvirtd",
+    fix: "restart libvirt: sudo systemctl restart libvirtd",
+    run: toolCheck(
+      env.tools.virsh.run(["-c", libvirtUri(env.config), "version", "--daemon"], { timeoutMs: env.timeoutMs, check: false }),
+      (r) => {
+        const daemon = /^Running against daemon:\s*(\S+)/m.exec(r.stdout)?.[1]
+        const hypervisor = /^Running hypervisor:\s*(.+)$/m.exec(r.stdout)?.[1]?.trim()
+        return r.exitCode === 0 && daemon !== undefined
+          ? ok(`libvirtd ${daemon} at ${libvirtUri(env.config)}${hypervisor ? ` (${hypervisor})` : ""}`)
+          : fail(`libvirt at ${libvirtUri(env.config)} does not answer: ${failure(r).replace(/^error:\s*/, "")}`, libvirtdFix(env, r.stderr))
+      },
+      {
+        missing: "install libvirt: Debian/Ubuntu: sudo apt-get install libvirt-clients libvirt-daemon-system qemu-system-x86",
+        hang: "libvirtd accepts connections but does not answer: sudo systemctl restart libvirtd"
+      }
+    )
+  }],
+  machineDirectory: (env) =>
+    env.tools.virsh.run(["-c", libvirtUri(env.config), "pool-dumpxml", STORAGE_POOL], { timeoutMs: env.timeoutMs, check: false }).pipe(
+      // no pool yet: vagrant-libvirt creates it under libvirt's default directory
+      Effect.map((r) => Option.fromNullable(/<path>([^<]+)<\/path>/.exec(r.stdout)?.[1]))
+    )
+}
+
 /** vagrant-libvirt/vagrant-libvirt; the machine id is the libvirt domain's UUID. */
 export const libvirt: ProviderModule = {
   ...hypervisorDefaults,
@@ -70,6 +116,7 @@ export const libvirt: ProviderModule = {
   savedStates: ["pmsuspended"],
   machineId: uuidId,
   hostTools: ["virsh"],
+  doctor: libvirtDoctor,
   // vagrant-libvirt 0.11 action/halt_domain.rb: halt --force = ACPI shutdown + graceful_halt_timeout
   forcedHaltOnlyAsksGuest: true,
   render: {

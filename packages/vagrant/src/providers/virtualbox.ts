@@ -1,9 +1,32 @@
 import { Effect, Option } from "effect"
 import { instanceVmName, resolveProviderSettings } from "../render/settings.js"
 import type { ProviderModule } from "./Provider.js"
+import { fail, ok } from "../doctor/Check.js"
+import { failure, toolCheck } from "./doctorChecks.js"
 import { askVagrantInstead, hypervisorDefaults, hypervisorRender, providerBlock, setting, transitional, uuidId, withValidId } from "./shared.js"
 
 const SAVED = ["saved", "aborted_saved", "aborted-saved"]
+
+const INSTALL_VIRTUALBOX = "install VirtualBox: https://www.virtualbox.org/wiki/Downloads"
+
+const virtualboxDoctor: ProviderModule["doctor"] = {
+  plugins: [],
+  checks: (env) => [{
+    name: "VBoxManage",
+    fix: "VBoxManage hangs when VBoxSVC does: end VBoxSVC (or reboot) and retry",
+    run: toolCheck(
+      env.tools.vbox.run(["--version"], { timeoutMs: env.timeoutMs, check: false }),
+      // warnings (e.g. a kernel module that is not loaded) may come before the version line
+      (r) => {
+        const version = /^\d+\.\d+\.\d+\S*/m.exec(r.stdout)?.[0]
+        return r.exitCode === 0 && version !== undefined
+          ? ok(`VirtualBox ${version}`)
+          : fail(`VBoxManage --version: ${failure(r)}`, `repair the VirtualBox installation (${INSTALL_VIRTUALBOX})`)
+      },
+      { missing: INSTALL_VIRTUALBOX, hang: "VBoxManage hangs when VBoxSVC does: end VBoxSVC (or reboot) and retry" }
+    )
+  }]
+}
 
 /** Vagrant's VirtualBox provider (plugins/providers/virtualbox); the machine id is the VM's UUID. */
 export const virtualbox: ProviderModule = {
@@ -33,6 +56,7 @@ export const virtualbox: ProviderModule = {
   savedStates: SAVED,
   machineId: uuidId,
   hostTools: ["VBoxManage"],
+  doctor: virtualboxDoctor,
   render: {
     ...hypervisorRender,
     block: (input) => {

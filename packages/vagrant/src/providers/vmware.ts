@@ -3,7 +3,25 @@ import { Effect } from "effect"
 import { rubyString } from "../ruby.js"
 import { resolveProviderSettings } from "../render/settings.js"
 import type { ProviderModule } from "./Provider.js"
+import { onPathCheck } from "./doctorChecks.js"
 import { hypervisorDefaults, hypervisorRender, providerBlock, setting, withValidId } from "./shared.js"
+
+const vmwareDoctor: ProviderModule["doctor"] = {
+  plugins: [{ name: "vagrant-vmware-desktop", fix: "vagrant plugin install vagrant-vmware-desktop" }],
+  checks: (env) => [
+    {
+      name: "vmrun",
+      fix: "install VMware Workstation or Fusion and put vmrun on PATH",
+      run: onPathCheck(env, "vmrun", "install VMware Workstation (Linux/Windows) or Fusion (macOS) and put vmrun on PATH")
+    },
+    {
+      // the plugin talks to VMware only through this service
+      name: "VMware utility",
+      fix: "install the Vagrant VMware Utility: https://developer.hashicorp.com/vagrant/install/vmware",
+      run: onPathCheck(env, "vagrant-vmware-utility", "install the Vagrant VMware Utility: https://developer.hashicorp.com/vagrant/install/vmware")
+    }
+  ]
+}
 
 /**
  * hashicorp/vagrant-vmware-desktop (Workstation on Linux/Windows, Fusion on macOS). The machine id is
@@ -24,6 +42,7 @@ export const vmware: ProviderModule = {
     sample: (machine, hex) => `/home/me/project/.vm/vagrant/machines/${machine}/vmware_desktop/${hex}/debian.vmx`
   },
   hostTools: ["vmrun", "vagrant-vmware-utility"],
+  doctor: vmwareDoctor,
   render: {
     ...hypervisorRender,
     block: (input) => {

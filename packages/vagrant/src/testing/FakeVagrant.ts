@@ -42,7 +42,7 @@ import { parallels } from "../providers/parallels.js"
 import { providerModule } from "../providers/registry.js"
 import { virtualbox } from "../providers/virtualbox.js"
 import { vmware } from "../providers/vmware.js"
-import { SshClient } from "../SshClient.js"
+import { SshClient, sshHostFake } from "../SshClient.js"
 import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "../VagrantRunner.js"
 
 export interface FakeCall {
@@ -452,7 +452,8 @@ export const makeFakeVagrant = Effect.gen(function*() {
           states.get(target.host) === "running"
             ? Effect.succeed(0)
             : Effect.fail(new SshFailed({ machine: target.host, reason: "connection refused" })),
-        disconnect: () => Effect.void
+        disconnect: () => Effect.void,
+        ...sshHostFake()
       }))
   )
 
