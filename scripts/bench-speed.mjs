@@ -130,6 +130,7 @@ try {
   vm("current", "create")
   // one untimed run of everything: page cache, code caches, ssh master
   for (const c of cells) {
+    ensureRunning("current")
     c.row.prep?.(c.cli)
     c.row.cmd(c.cli)
   }
@@ -137,6 +138,8 @@ try {
     process.stderr.write(`round ${round}/${RUNS}\n`)
     for (const c of cells) {
       if (c.row.kill && round > KILL_RUNS) continue
+      // the kill rows leave the machine off: every row starts from a running machine
+      ensureRunning("current")
       c.row.prep?.(c.cli)
       record(c.key, c.row.cmd(c.cli).seconds)
     }
