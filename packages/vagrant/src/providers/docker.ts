@@ -145,7 +145,7 @@ export const docker: ProviderModule = {
         "d.has_ssh = true",
         `d.name = ${rubyString(containerName(input.config.project.name, input.machine, input.projectRoot))}`,
         `d.create_args = ${rubyValue(createArgs)}`,
-        // read by the image's sshd wrapper: each machine listens on its own loopback port, as the host user's ids
+        // read by the image's sshd wrapper: the machine's own loopback port, and the ids the guest user takes
         `d.env = ${
           rubyValue({
             SSH_PORT: String(input.sshPort),
