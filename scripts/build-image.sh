@@ -16,6 +16,8 @@
 #   - CMD /usr/local/sbin/vm-sshd: sshd -D -e on ${SSH_LISTEN:-127.0.0.1}:${SSH_PORT:-2222}.
 #     Containers run with --network=host, so sshd MUST stay on loopback and use a port
 #     unique per machine (the vm tool passes SSH_PORT via `docker run -e`).
+#     With VM_HOST_UID/VM_HOST_GID set (`docker run -e`, by vm) it first gives `vagrant` those
+#     ids (rev 3+); without them the container behaves as rev 2 did.
 #   - label dev.vm.image-rev=$IMAGE_REV; scripts/setup-host.sh rebuilds when it differs.
 #     Bump IMAGE_REV whenever the image contents change.
 #
@@ -25,7 +27,7 @@
 #                  always removed on exit
 set -euo pipefail
 
-IMAGE_REV=2
+IMAGE_REV=3
 IMAGE=${1:-vm-local/debian:bookworm}
 SUITE=${SUITE:-bookworm}
 PKGS=openssh-server,sudo,procps,iproute2,rsync,ca-certificates,less,busybox
@@ -100,12 +102,51 @@ cat > "$ROOT/usr/local/sbin/vm-sshd" <<'ENTRY'
 #!/bin/sh
 # vm-sshd: sshd in the foreground on ${SSH_LISTEN:-127.0.0.1}:${SSH_PORT:-2222}.
 # Containers share the host network namespace: loopback only, one port per machine.
+#
+# VM_HOST_UID / VM_HOST_GID (set by vm when it creates the container): the uid/gid of the host user
+# running vm. Before sshd starts, i.e. before anything runs as `vagrant`, the guest user takes them
+# (Dev Containers' updateRemoteUserUID), so files it writes in bind mounts belong to that host user.
+# Non-unique (-o): the ids may be taken in the image, 0 included (a root host user gets a root guest
+# user). Only /home/vagrant is chowned. Unset: the image's own 1000:1000, as before.
 set -e
 PORT=${SSH_PORT:-2222}
 LISTEN=${SSH_LISTEN:-127.0.0.1}
+GUEST_USER=vagrant
+
+die() { echo "vm-sshd: $*" >&2; exit 1; }
+# a decimal id 0..4294967294 ((uid_t)-1 means "no id" to the kernel)
+check_id() {
+  case $2 in '' | *[!0-9]*) die "$1='$2' is not a decimal id";; esac
+  [ "${#2}" -le 10 ] && [ "$2" -le 4294967294 ] || die "$1=$2 is out of range (0-4294967294)"
+}
+
+if [ -n "${VM_HOST_UID:-}${VM_HOST_GID:-}" ]; then
+  HAVE_UID=$(id -u "$GUEST_USER")
+  HAVE_GID=$(id -g "$GUEST_USER")
+  WANT_UID=${VM_HOST_UID:-$HAVE_UID}
+  WANT_GID=${VM_HOST_GID:-$HAVE_GID}
+  check_id VM_HOST_UID "$WANT_UID"
+  check_id VM_HOST_GID "$WANT_GID"
+  # a container keeps its files across restarts: this runs once, on the first start
+  if [ "$HAVE_UID:$HAVE_GID" != "$WANT_UID:$WANT_GID" ]; then
+    # groupmod also moves the user's primary group
+    [ "$HAVE_GID" = "$WANT_GID" ] || groupmod -o -g "$WANT_GID" "$GUEST_USER"
+    [ "$HAVE_UID" = "$WANT_UID" ] || usermod -o -u "$WANT_UID" "$GUEST_USER"
+    chown -R "$WANT_UID:$WANT_GID" "/home/$GUEST_USER"
+    # sudo names the caller by uid: a uid the image gives another user first (100 = sshd) is not `vagrant` to it
+    printf '%s ALL=(ALL) NOPASSWD:ALL\n#%s ALL=(ALL) NOPASSWD:ALL\nDefaults:%s !requiretty\n' \
+      "$GUEST_USER" "$WANT_UID" "$GUEST_USER" > "/etc/sudoers.d/$GUEST_USER"
+    echo "vm-sshd: $GUEST_USER is now uid $WANT_UID, gid $WANT_GID (was $HAVE_UID:$HAVE_GID)" >&2
+  fi
+fi
+
+# sshd refuses every uid-0 login under the image's `PermitRootLogin no`; keys only, as for vagrant
+ROOT_LOGIN=no
+[ "$(id -u "$GUEST_USER")" != 0 ] || ROOT_LOGIN=prohibit-password
+
 mkdir -p /run/sshd && chmod 0755 /run/sshd
 ssh-keygen -A >/dev/null 2>&1 || true
-exec /usr/sbin/sshd -D -e -o "ListenAddress=$LISTEN" -o "Port=$PORT"
+exec /usr/sbin/sshd -D -e -o "ListenAddress=$LISTEN" -o "Port=$PORT" -o "PermitRootLogin=$ROOT_LOGIN"
 ENTRY
 chmod 0755 "$ROOT/usr/local/sbin/vm-sshd"
 

@@ -8,6 +8,17 @@ bash scripts/setup-host.sh
 npm run --silent build
 cd examples/hello
 vm() { node ../../packages/cli/bin/vm.mjs "$@"; }
-if vm list --json | grep -q '"name": "dev"'; then vm start; else vm create; fi
+if vm list --json | grep -q '"name": "dev"'; then
+  vm start
+  # a VM left by an older vm (e.g. its guest user without your uid/gid) gets the current config
+  if vm status --json | grep -q '"configChanged": true'; then vm restart; fi
+else
+  vm create
+fi
 vm exec -- sh -c 'echo "$GREETING, I am $(hostname), workspace: $(pwd)"'
 vm status
+# the guest user writes the workspace, and on the host the file is yours (the guest user has your uid/gid)
+vm exec -- sh -c 'echo "written in the guest by uid $(id -u)" > guest-wrote-this.txt'
+echo "host: $(stat -c '%n: owned by %U:%G' guest-wrote-this.txt): $(cat guest-wrote-this.txt)"
+rm -f guest-wrote-this.txt
+echo "workspace: writable"

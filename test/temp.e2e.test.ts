@@ -3,8 +3,8 @@
  * contract in-process against the same real tools.
  *
  * Temp VMs live under the sandbox's HOME (~/.vm/temp/<name>/), so sandbox.cleanup() removes their
- * containers (label dev.vm.root = that directory, under the sandbox root). Host directories are
- * world-writable: the guest user is uid 1000 and the tests run as root.
+ * containers (label dev.vm.root = that directory, under the sandbox root). Host directories belong
+ * to the user running the tests, as made (the guest user gets that user's uid/gid).
  */
 import { NodeContext } from "@effect/platform-node"
 import { GlobalConfig } from "@vm/core/config/schema"
@@ -14,7 +14,7 @@ import { ToolsLive } from "@vm/vagrant"
 import { TempVmsLive } from "@vm/vagrant/temp/TempVmsLive"
 import { Layer, Schema } from "effect"
 import { spawn } from "node:child_process"
-import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -42,12 +42,11 @@ interface TempListEntry {
   readonly dir: string
 }
 
-/** A world-writable host directory holding one file. */
+/** A host directory holding one file. */
 const hostDir = (parent: string, name: string, file: string, content: string) => {
   const dir = join(parent, name)
   mkdirSync(dir, { recursive: true })
   writeFileSync(join(dir, file), content)
-  chmodSync(dir, 0o777)
   return dir
 }
 

@@ -12,9 +12,9 @@
  *   <root>/home/.vm/config.yaml    only when `userConfig` is given
  *   <root>/<projectName>/vm.yaml   the project (default cwd of runVm)
  *
- * When the tests run as root, the project dir is chowned to 1000:1000 (the guest's `vagrant`
- * user, like a typical single-user developer machine) so the guest can write into the
- * bind-mounted /workspace. Pass `projectOwner: "current"` to keep root ownership.
+ * Everything belongs to the user running the tests (root in CI), as a user's own checkout would:
+ * the docker provider gives the guest user the host user's uid/gid, so /workspace is writable.
+ * `owner` runs the CLI as another host user instead (the sandbox then belongs to that user).
  */
 import { spawn } from "node:child_process"
 import { chown, lstat, mkdir, mkdtemp, readdir, realpath, rm, writeFile } from "node:fs/promises"
@@ -27,8 +27,6 @@ const REPO = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, ""
 export const VM_BIN = join(REPO, "packages/cli/bin/vm.mjs")
 /** Label the vm tool puts on every docker-provider container: the project root (absolute). */
 export const ROOT_LABEL = "dev.vm.root"
-/** uid/gid of the `vagrant` user inside the base image. */
-export const GUEST_UID = 1000
 
 export interface RunOptions {
   /** Working directory (runVm default: the sandbox project dir; sh default: process.cwd()). */
@@ -60,8 +58,16 @@ export interface SandboxOptions {
   readonly userConfig?: string
   /** More files relative to the project dir (parent dirs are created), e.g. { "Vagrantfile": "..." }. */
   readonly files?: Readonly<Record<string, string>>
-  /** "guest" (default): chown the project to 1000:1000 when running as root. "current": leave it. */
-  readonly projectOwner?: "guest" | "current"
+  /**
+   * Run the CLI as this host user (setpriv: needs root, and a passwd entry for initgroups): the
+   * whole sandbox is chowned to it first. Default: the user running the tests.
+   */
+  readonly owner?: SandboxOwner
+}
+
+export interface SandboxOwner {
+  readonly uid: number
+  readonly gid: number
 }
 
 export interface Sandbox {
@@ -266,9 +272,12 @@ export async function makeSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
     await mkdir(dirname(path), { recursive: true })
     await writeFile(path, content)
   }
-  if ((opts.projectOwner ?? "guest") === "guest" && process.getuid?.() === 0) {
-    await chownTree(project, GUEST_UID, GUEST_UID)
-  }
+  if (opts.owner !== undefined) await chownTree(root, opts.owner.uid, opts.owner.gid)
+  // setpriv keeps the environment (HOME stays the sandbox's) and takes the owner's supplementary groups (docker)
+  const asOwner = (argv: ReadonlyArray<string>): ReadonlyArray<string> =>
+    opts.owner === undefined
+      ? argv
+      : ["setpriv", `--reuid=${opts.owner.uid}`, `--regid=${opts.owner.gid}`, "--init-groups", "--", ...argv]
 
   const live = new Set<number>()
   let cleaned = false
@@ -278,17 +287,20 @@ export async function makeSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
     root,
     home,
     project,
-    runVm: (args, runOpts = {}) =>
-      run({
-        file: process.execPath,
-        args: [VM_BIN, ...args],
+    runVm: (args, runOpts = {}) => {
+      const [file, ...rest] = asOwner([process.execPath, VM_BIN, ...args])
+      return run({
+        file: file!,
+        args: rest,
         display: ["vm", ...args].map(quoteArg).join(" "),
         cwd: runOpts.cwd ?? project,
-        env: vmEnv(home, runOpts.env),
+        // the tests' runtime directory belongs to the tests' user: the owner's ssh sockets go to /tmp/vm-ssh-<uid>
+        env: vmEnv(home, opts.owner === undefined ? runOpts.env : { XDG_RUNTIME_DIR: undefined, ...runOpts.env }),
         input: runOpts.input,
         timeoutMs: runOpts.timeoutMs ?? 300_000,
         track: live
-      }),
+      })
+    },
     containers: mine,
     cleanup: async () => {
       if (cleaned) return

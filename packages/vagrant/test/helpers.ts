@@ -9,6 +9,7 @@ import { Effect, Either, Layer } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import type { HostUser } from "../src/hypervisors/HostTools.js"
 import { PortAllocatorTest } from "../src/PortAllocator.js"
 import { VagrantProviderLayer } from "../src/layers.js"
 import { makeFakeHypervisors } from "../src/testing/FakeHypervisors.js"
@@ -36,6 +37,8 @@ export const providerWithFakes = (
   options: {
     readonly progress?: Layer.Layer<Progress>
     readonly fileSystem?: Layer.Layer<FileSystem.FileSystem>
+    /** The user vm runs as (default: the fake host's 1000:1000). */
+    readonly hostUser?: HostUser | null
   } = {}
 ) =>
   VagrantProviderLayer.pipe(
@@ -43,7 +46,9 @@ export const providerWithFakes = (
       Layer.mergeAll(Layer.succeed(ProjectContext, ctx), options.progress ?? Progress.silent, PortAllocatorTest, fakes)
     ),
     // every tool the fakes do not answer dies when called: no unit test runs a real hypervisor CLI or reads PATH
-    Layer.provideMerge(Layer.unwrapEffect(Effect.map(makeFakeHypervisors({}), (h) => h.layer))),
+    Layer.provideMerge(
+      Layer.unwrapEffect(Effect.map(makeFakeHypervisors(options.hostUser === undefined ? {} : { hostUser: options.hostUser }), (h) => h.layer))
+    ),
     Layer.provideMerge(ProcessRunnerLive),
     Layer.provideMerge(options.fileSystem ? Layer.merge(NodeContext.layer, options.fileSystem) : NodeContext.layer)
   )

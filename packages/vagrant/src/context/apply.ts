@@ -11,7 +11,7 @@ export const planFor = (p: VagrantProject, instance: string) =>
   Effect.gen(function*() {
     const state = yield* p.readState
     const record = yield* p.record(instance)
-    const current = yield* currentPlan(p.ctx, p.provider, state, instance)
+    const current = yield* currentPlan(p.ctx, p.provider, state, instance, p.hostUser)
     return planApply(record.booted, current)
   })
 

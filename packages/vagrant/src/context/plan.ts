@@ -21,6 +21,8 @@ export const MachinePlan = Schema.Struct({
   image: Schema.NullOr(Schema.String),
   /** docker provider: the user's extra `docker create` arguments. */
   createArgs: Schema.Array(Schema.String),
+  /** `uid:gid` given to the guest user at creation (docker: the host user's); absent: the image's own (and in older records). */
+  guestUser: Schema.optional(Schema.String),
   /** Workspace first, then configured and tool-managed folders, as rendered. */
   syncedFolders: Schema.Array(PlannedFolder),
   hostname: Schema.String,
@@ -43,7 +45,7 @@ export type MachinePlan = typeof MachinePlan.Type
 export const machinePlan = (input: RenderInput, machine: RenderMachine): MachinePlan => {
   const { config, global } = input
   const provider = moduleOf(input.provider)
-  const base = provider.base(config, global, input.dockerImageDefault)
+  const base = provider.base(config, global, input.dockerImageDefault, input.hostUser)
   const folders = planSyncedFolders(
     input.projectRoot,
     config.project.workspace_path,
@@ -57,6 +59,7 @@ export const machinePlan = (input: RenderInput, machine: RenderMachine): Machine
     box: base.box,
     image: base.image,
     createArgs: [...base.createArgs],
+    ...(base.guestUser === undefined ? {} : { guestUser: base.guestUser }),
     syncedFolders: [...folders.base, ...folders.extra].map((f) => ({ source: f.source, target: f.target, readonly: f.readonly })),
     hostname: machine.hostname,
     memory: settings.memory ?? null,

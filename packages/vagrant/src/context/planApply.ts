@@ -75,6 +75,13 @@ export const planApply = (booted: MachinePlan | undefined, current: MachinePlan)
   add(booted.box !== current.box ? `box changed (${arrow(booted.box, current.box)})` : undefined, "recreate")
   add(booted.image !== current.image ? `docker image changed (${arrow(booted.image, current.image)})` : undefined, "recreate")
   add(!sameList(booted.createArgs, current.createArgs) ? "docker create_args changed" : undefined, "recreate")
+  // the ids are given to the guest user when the machine is created (docker: the container's environment)
+  add(
+    booted.guestUser !== current.guestUser
+      ? `guest user's uid:gid changed (${booted.guestUser ?? "the image's own"} → ${current.guestUser ?? "the image's own"})`
+      : undefined,
+    "recreate"
+  )
   const folders = folderDiff(booted.syncedFolders, current.syncedFolders)
   add(folders === undefined ? undefined : `synced folders changed (${folders})`, createdWith)
   add(booted.hostname !== current.hostname ? `hostname changed (${arrow(booted.hostname, current.hostname)})` : undefined, createdWith)

@@ -3,6 +3,7 @@ import type { VagrantProviderName } from "@vm/core/config/schema"
 import { ConfigInvalid, VmNotFound } from "@vm/core/errors"
 import type { ProjectContextShape } from "@vm/core/ProjectContext"
 import { Effect, Either } from "effect"
+import type { HostUser } from "../hypervisors/HostTools.js"
 import type { ProjectState } from "../ProjectState.js"
 import { moduleOf } from "../providers/registry.js"
 import { expandHome, projectRenderInput } from "../render/projectInput.js"
@@ -69,10 +70,10 @@ const renderFailure = (ctx: ProjectContextShape) => (e: unknown) =>
   })
 
 /** The project's Vagrantfile text, or a typed error naming the bad key (nothing is thrown). */
-export const renderChecked = (ctx: ProjectContextShape, provider: VagrantProviderName, state: ProjectState) =>
+export const renderChecked = (ctx: ProjectContextShape, provider: VagrantProviderName, state: ProjectState, hostUser: HostUser | null) =>
   Effect.flatMap(
     checkRenderable(ctx, provider),
-    () => Effect.try({ try: () => renderVagrantfile(projectRenderInput(ctx, provider, state)), catch: renderFailure(ctx) })
+    () => Effect.try({ try: () => renderVagrantfile(projectRenderInput(ctx, provider, state, hostUser)), catch: renderFailure(ctx) })
   )
 
 /** The current plan of one instance (the machine's part of the rendering). */
@@ -80,11 +81,12 @@ export const currentPlan = (
   ctx: ProjectContextShape,
   provider: VagrantProviderName,
   state: ProjectState,
-  instance: string
+  instance: string,
+  hostUser: HostUser | null
 ): Effect.Effect<MachinePlan, ConfigInvalid | VmNotFound> =>
   Effect.gen(function*() {
     yield* checkRenderable(ctx, provider)
-    const input = projectRenderInput(ctx, provider, state)
+    const input = projectRenderInput(ctx, provider, state, hostUser)
     const machine = input.machines.find((m) => m.instance === instance)
     if (machine === undefined) return yield* new VmNotFound({ name: instance, known: Object.keys(state.instances) })
     return yield* Effect.try({ try: () => machinePlan(input, machine), catch: renderFailure(ctx) })

@@ -86,7 +86,7 @@ const providerChecks = (
   disk: HostDiskShape
 ): ReadonlyArray<DoctorCheck> => {
   const own = module.doctor.checks(env)
-  const base = module.base(env.config, env.global, DEFAULT_DOCKER_IMAGE)
+  const base = module.base(env.config, env.global, DEFAULT_DOCKER_IMAGE, null)
   const machineDirectory = module.doctor.machineDirectory
   const checks: ReadonlyArray<DoctorCheck> = [
     ...own,

@@ -4,15 +4,23 @@ import * as NodePath from "node:path"
 
 export type HostPlatform = "linux" | "darwin" | "win32" | "other"
 
+/** The numeric ids of the user `vm` runs as: what owns the files this user creates on the host. */
+export interface HostUser {
+  readonly uid: number
+  readonly gid: number
+}
+
 export interface HostToolsShape {
   readonly platform: HostPlatform
+  /** The user `vm` runs as; null where the platform has no POSIX ids (Windows). */
+  readonly user: HostUser | null
   /** The executable's full path on PATH (Windows: with PATHEXT), if any. */
   readonly which: (tool: string) => Effect.Effect<Option.Option<string>>
 }
 
 /**
- * The host as `vm` sees it: its platform and the programs on its PATH. Injected, so no unit test
- * reads the real PATH and nothing probes the filesystem behind the layers' back.
+ * The host as `vm` sees it: its platform, its user and the programs on its PATH. Injected, so no unit
+ * test reads the real PATH or user and nothing probes the filesystem behind the layers' back.
  */
 export class HostTools extends Context.Tag("@vm/vagrant/HostTools")<HostTools, HostToolsShape>() {}
 
@@ -37,11 +45,13 @@ export const pathCandidates = (
 export const makeHostTools = (
   platform: HostPlatform,
   env: { readonly PATH?: string | undefined; readonly PATHEXT?: string | undefined },
-  isExecutable: (file: string) => Promise<boolean>
+  isExecutable: (file: string) => Promise<boolean>,
+  user: HostUser | null
 ): HostToolsShape => {
   const cache = new Map<string, Option.Option<string>>()
   return {
     platform,
+    user,
     which: (tool) =>
       Effect.promise(async () => {
         const known = cache.get(tool)
@@ -61,15 +71,25 @@ export const makeHostTools = (
 const executable = (file: string) =>
   NodeFs.access(file, NodeFs.constants.X_OK).then(() => NodeFs.stat(file).then((s) => s.isFile()), () => false)
 
-export const HostToolsLive = Layer.sync(HostTools, () =>
-  HostTools.of(makeHostTools(platformOf(process.platform), { PATH: process.env["PATH"], PATHEXT: process.env["PATHEXT"] }, executable)))
+/** The real ids of this process (getuid/getgid exist on POSIX platforms only). */
+const processUser = (): HostUser | null =>
+  process.getuid === undefined || process.getgid === undefined ? null : { uid: process.getuid(), gid: process.getgid() }
 
-/** A host with exactly these programs (name → path) on a given platform. */
-export const HostToolsFake = (tools: ReadonlyArray<string> = [], platform: HostPlatform = "linux") =>
+export const HostToolsLive = Layer.sync(HostTools, () =>
+  HostTools.of(
+    makeHostTools(platformOf(process.platform), { PATH: process.env["PATH"], PATHEXT: process.env["PATHEXT"] }, executable, processUser())
+  ))
+
+/** A typical single-user developer machine: the first user of most Linux distributions. */
+export const FAKE_HOST_USER: HostUser = { uid: 1000, gid: 1000 }
+
+/** A host with exactly these programs (name → path) on a given platform, run by `user`. */
+export const HostToolsFake = (tools: ReadonlyArray<string> = [], platform: HostPlatform = "linux", user: HostUser | null = FAKE_HOST_USER) =>
   Layer.succeed(
     HostTools,
     HostTools.of({
       platform,
+      user,
       which: (tool) => Effect.succeed(tools.includes(tool) ? Option.some(`/usr/bin/${tool}`) : Option.none())
     })
   )

@@ -11,6 +11,7 @@ import { checkHostFolders, currentPlan, renderChecked } from "../context/renderC
 import { sha256 } from "../hash.js"
 import { withDaemonHint } from "../hypervisors/cli.js"
 import { DockerCli } from "../hypervisors/DockerCli.js"
+import { HostTools, type HostUser } from "../hypervisors/HostTools.js"
 import { HyperV } from "../hypervisors/HyperV.js"
 import { Prlctl } from "../hypervisors/Prlctl.js"
 import { VBoxManage } from "../hypervisors/VBoxManage.js"
@@ -46,6 +47,8 @@ export interface VagrantProject {
   /** The hypervisor tools and config the module's effects run with. */
   readonly env: ProviderEnv
   readonly timeouts: Timeouts
+  /** The user running vm, whose ids the rendering may give the guest user (see HostTools). */
+  readonly hostUser: HostUser | null
   readonly readState: Effect.Effect<ProjectState, VmError>
   readonly updateState: <B>(f: (s: ProjectState) => readonly [ProjectState, B]) => Effect.Effect<B, VmError>
   readonly record: (instance: string) => Effect.Effect<InstanceRecord, VmError>
@@ -97,6 +100,7 @@ export const VagrantProjectLive = Layer.effect(
     const path = yield* Path.Path
     const progress = yield* Progress
     const provider = yield* chooseProvider(ctx)
+    const hostUser = (yield* HostTools).user
     const module = moduleOf(provider)
     const env: ProviderEnv = {
       config: ctx.config,
@@ -126,7 +130,7 @@ export const VagrantProjectLive = Layer.effect(
       })
 
     const writeVagrantfile = Effect.gen(function*() {
-      const text = yield* renderChecked(ctx, provider, yield* readState)
+      const text = yield* renderChecked(ctx, provider, yield* readState, hostUser)
       const file = path.join(ctx.root, VAGRANTFILE_NAME)
       const current = yield* fs.readFileString(file).pipe(Effect.option)
       if (Option.getOrUndefined(current) !== text) yield* withPlatform(writeFileAtomic(file, text))
@@ -223,7 +227,7 @@ export const VagrantProjectLive = Layer.effect(
 
     const markBooted = (instance: string, hash: string) =>
       Effect.gen(function*() {
-        const booted = yield* currentPlan(ctx, provider, yield* readState, instance)
+        const booted = yield* currentPlan(ctx, provider, yield* readState, instance, hostUser)
         yield* updateState((s) => {
           const r = s.instances[instance]
           if (!r) return [s, undefined] as const
@@ -289,6 +293,7 @@ export const VagrantProjectLive = Layer.effect(
       module,
       env,
       timeouts,
+      hostUser,
       readState,
       updateState,
       record,

@@ -6,7 +6,7 @@ import type { ProjectContextShape } from "@vm/core/ProjectContext"
 import type { Effect, Option } from "effect"
 import type { DoctorCheck } from "../doctor/Check.js"
 import type { DockerCliShape } from "../hypervisors/DockerCli.js"
-import type { HostToolsShape } from "../hypervisors/HostTools.js"
+import type { HostToolsShape, HostUser } from "../hypervisors/HostTools.js"
 import type { VmProcessPattern } from "../hypervisors/HostProcesses.js"
 import type { HyperVShape } from "../hypervisors/HyperV.js"
 import type { PrlctlShape } from "../hypervisors/Prlctl.js"
@@ -59,7 +59,7 @@ export interface ProviderModule {
   /** How a change of synced folders, memory, cpus or hostname reaches a machine: reload re-applies it, or it was fixed at creation. */
   readonly hardwareChange: "reload" | "recreate"
   /** What identifies the machine's base in the plan: the box, or the docker image with its create args. */
-  readonly base: (config: ProjectConfig, global: GlobalConfig, dockerImageDefault: string) => PlanBase
+  readonly base: (config: ProjectConfig, global: GlobalConfig, dockerImageDefault: string, hostUser: HostUser | null) => PlanBase
   /** Why a temp mount's paths cannot be expressed to this provider, if they cannot. */
   readonly mountPathProblem?: (source: string, target: string) => string | undefined
   /** Mounts added/removed on a running machine without a reboot, where the hypervisor can. */
@@ -127,6 +127,8 @@ export interface PlanBase {
   readonly box: string | null
   readonly image: string | null
   readonly createArgs: ReadonlyArray<string>
+  /** `uid:gid` the provider gives the guest user when it creates the machine; absent: the image's/box's own. */
+  readonly guestUser?: string
 }
 
 export interface ProviderRender {

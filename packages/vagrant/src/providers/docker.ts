@@ -1,5 +1,7 @@
+import type { GlobalConfig, ProjectConfig } from "@vm/core/config/schema"
 import { ConfigInvalid, InvalidInput } from "@vm/core/errors"
 import { Effect, Either, Option, Schema } from "effect"
+import type { HostUser } from "../hypervisors/HostTools.js"
 import { DOCKER_HOST_NETWORK_PATCH } from "../render/dockerPatch.js"
 import { rubyString, rubyValue } from "../ruby.js"
 import { shellJoin } from "../shell.js"
@@ -15,6 +17,37 @@ export const DEFAULT_DOCKER_IMAGE = "vm-local/debian:bookworm"
 
 /** The one user the local base image has (scripts/build-image.sh). */
 const IMAGE_USER = "vagrant"
+/** Its ids there (the image's first `useradd`). */
+const IMAGE_USER_IDS: HostUser = { uid: 1000, gid: 1000 }
+/** The largest uid/gid Linux accepts: (uid_t)-1 = 4294967295 means "no id" to the kernel. */
+export const MAX_ID = 4294967294
+
+const validId = (id: number) => Number.isInteger(id) && id >= 0 && id <= MAX_ID
+
+/**
+ * The ids the local image's entrypoint (vm-sshd, scripts/build-image.sh) gives `vagrant` on the
+ * container's first start, before sshd runs: the host user's, so what the guest writes into the
+ * workspace and rw bind mounts belongs to the host user (Dev Containers' `updateRemoteUserUID`).
+ * A root host user gives a guest user with uid 0, non-unique (see the README). Undefined: the image's
+ * own 1000:1000 stays — no POSIX ids on the host, the same ids already, or another image (its
+ * entrypoint knows nothing of them). Fixed when the container is created (`docker run -e`).
+ */
+export const guestUserIds = (
+  config: ProjectConfig,
+  global: GlobalConfig,
+  dockerImageDefault: string,
+  hostUser: HostUser | null
+): HostUser | undefined => {
+  if (hostUser === null || resolveDockerImage(config, global, dockerImageDefault) !== dockerImageDefault) return undefined
+  if (!validId(hostUser.uid) || !validId(hostUser.gid)) {
+    throw new Error(`host user ids ${hostUser.uid}:${hostUser.gid} are not a uid:gid (each 0-${MAX_ID})`)
+  }
+  return hostUser.uid === IMAGE_USER_IDS.uid && hostUser.gid === IMAGE_USER_IDS.gid ? undefined : hostUser
+}
+
+/** The container environment vm-sshd reads the guest user's ids from. */
+const guestUserEnv = (ids: HostUser | undefined): Record<string, string> =>
+  ids === undefined ? {} : { VM_HOST_UID: String(ids.uid), VM_HOST_GID: String(ids.gid) }
 
 const DockerState = Schema.parseJson(Schema.Struct({ Status: Schema.String, StartedAt: Schema.optional(Schema.String) }))
 
@@ -179,8 +212,13 @@ export const docker: ProviderModule = {
         "d.has_ssh = true",
         `d.name = ${rubyString(containerName(input.config.project.name, input.machine, input.projectRoot))}`,
         `d.create_args = ${rubyValue(createArgs)}`,
-        // read by the image's sshd wrapper: each machine listens on its own loopback port
-        `d.env = ${rubyValue({ SSH_PORT: String(input.sshPort) })}`
+        // read by the image's sshd wrapper: the machine's own loopback port, and the ids the guest user takes
+        `d.env = ${
+          rubyValue({
+            SSH_PORT: String(input.sshPort),
+            ...guestUserEnv(guestUserIds(input.config, input.global, input.dockerImageDefault, input.hostUser))
+          })
+        }`
       ])
     },
     // docker appends docker_consistency verbatim to `-v host:guest`, giving `:ro`
@@ -201,11 +239,15 @@ export const docker: ProviderModule = {
   },
   // image, create args, limits, hostname and bind mounts are fixed when the container is created
   hardwareChange: "recreate",
-  base: (config, global, dockerImageDefault) => ({
-    box: null,
-    image: resolveDockerImage(config, global, dockerImageDefault),
-    createArgs: [...userDockerCreateArgs(config, global)]
-  }),
+  base: (config, global, dockerImageDefault, hostUser) => {
+    const ids = guestUserIds(config, global, dockerImageDefault, hostUser)
+    return {
+      box: null,
+      image: resolveDockerImage(config, global, dockerImageDefault),
+      createArgs: [...userDockerCreateArgs(config, global)],
+      ...(ids === undefined ? {} : { guestUser: `${ids.uid}:${ids.gid}` })
+    }
+  },
   mountPathProblem: (source, target) =>
     source.includes(":") || target.includes(":")
       ? "the docker provider passes mounts as `-v host:guest`, which cannot carry a ':' inside a path"

@@ -1,5 +1,6 @@
 import type { SyncedFolder, VagrantProviderName } from "@vm/core/config/schema"
 import type { ProjectContextShape } from "@vm/core/ProjectContext"
+import type { HostUser } from "../hypervisors/HostTools.js"
 import type { ProjectState } from "../ProjectState.js"
 import type { RenderInput, RenderMachine } from "./Vagrantfile.js"
 
@@ -17,7 +18,12 @@ export const expandHome = (home: string, folders: ReadonlyArray<SyncedFolder>) =
   folders.map((f) => f.source === "~" || f.source.startsWith("~/") ? { ...f, source: home + f.source.slice(1) } : f)
 
 /** Pure: what the renderer needs for the project's current instances. */
-export const projectRenderInput = (ctx: ProjectContextShape, provider: VagrantProviderName, state: ProjectState): RenderInput => ({
+export const projectRenderInput = (
+  ctx: ProjectContextShape,
+  provider: VagrantProviderName,
+  state: ProjectState,
+  hostUser: HostUser | null
+): RenderInput => ({
   projectRoot: ctx.root,
   provider,
   config: { ...ctx.config, synced_folders: expandHome(ctx.home, ctx.config.synced_folders) },
@@ -26,5 +32,6 @@ export const projectRenderInput = (ctx: ProjectContextShape, provider: VagrantPr
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([instance, r]): RenderMachine => ({ instance, machine: r.machine, sshPort: r.sshPort, hostname: hostnameFor(ctx, instance) })),
   extraSyncedFolders: ctx.extraSyncedFolders ?? [],
-  dockerImageDefault: DEFAULT_DOCKER_IMAGE
+  dockerImageDefault: DEFAULT_DOCKER_IMAGE,
+  hostUser
 })

@@ -1,4 +1,5 @@
 import type { GlobalConfig, ProjectConfig, SyncedFolder, VagrantProviderName } from "@vm/core/config/schema"
+import type { HostUser } from "../hypervisors/HostTools.js"
 
 export interface RenderMachine {
   /** User-facing instance name, e.g. "dev". */
@@ -22,6 +23,8 @@ export interface RenderInput {
   /** Tool-managed mounts (temp VMs), absolute sources. */
   readonly extraSyncedFolders: ReadonlyArray<SyncedFolder>
   readonly dockerImageDefault: string
+  /** The user running vm (owner of what the guest writes into bind mounts); null: no POSIX ids (Windows). */
+  readonly hostUser: HostUser | null
 }
 
 /** What a provider module renders one machine from. */

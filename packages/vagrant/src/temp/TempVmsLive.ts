@@ -67,7 +67,8 @@ export const TempVmsLive = (settings: TempSettings) =>
       const fs = yield* FileSystem.FileSystem
       const path = yield* Path.Path
       const progress = yield* Progress
-      const virtualBoxInstalled = Option.isSome(yield* (yield* HostTools).which("VBoxManage"))
+      const host = yield* HostTools
+      const virtualBoxInstalled = Option.isSome(yield* host.which("VBoxManage"))
       const { global, home } = settings
       const store = makeTempStore(home, fs, path)
       const withPlatform = <A, E>(effect: Effect.Effect<A, E, FileSystem.FileSystem | Path.Path>) =>
@@ -117,7 +118,7 @@ export const TempVmsLive = (settings: TempSettings) =>
               version: 1 as const,
               instances: { [record.name]: { machine: machineNameFor(record.name), sshPort: 2222, provider: record.provider, createdAt: "" } }
             }
-            renderVagrantfile(projectRenderInput(tempContext(home, global, record), record.provider, state))
+            renderVagrantfile(projectRenderInput(tempContext(home, global, record), record.provider, state, host.user))
             return record
           },
           catch: (e) => new InvalidInput({ what: `mounts of temp VM '${record.name}'`, reason: e instanceof Error ? e.message : String(e) })

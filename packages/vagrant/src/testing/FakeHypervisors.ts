@@ -2,7 +2,7 @@ import { Effect, Layer, Ref } from "effect"
 import { type CliAnswer, type CliCall, notScripted, scriptedCli } from "../hypervisors/cli.js"
 import { DockerCliFake } from "../hypervisors/DockerCli.js"
 import { HostProcessesFake } from "../hypervisors/HostProcesses.js"
-import { HostToolsFake } from "../hypervisors/HostTools.js"
+import { FAKE_HOST_USER, HostToolsFake, type HostUser } from "../hypervisors/HostTools.js"
 import { HyperVFake } from "../hypervisors/HyperV.js"
 import { PrlctlFake } from "../hypervisors/Prlctl.js"
 import { VBoxManageFake } from "../hypervisors/VBoxManage.js"
@@ -24,6 +24,8 @@ export interface HypervisorScript {
   readonly processListHangs?: boolean
   /** Programs on the fake host's PATH (default: none of the hypervisor CLIs). */
   readonly hostTools?: ReadonlyArray<string>
+  /** The user vm runs as (default: HostToolsFake's 1000:1000). */
+  readonly hostUser?: HostUser | null
 }
 
 const unscripted: CliAnswer = () => notScripted
@@ -45,7 +47,7 @@ export const makeFakeHypervisors = (script: HypervisorScript, log?: Ref.Ref<Read
       VirshFake(cli("virsh", script.virsh)),
       PrlctlFake(cli("prlctl", script.prlctl)),
       HostProcessesFake(script.processes ?? new Map(), calls, { hang: script.processListHangs ?? false }),
-      HostToolsFake(script.hostTools ?? ["vagrant", "ssh"])
+      HostToolsFake(script.hostTools ?? ["vagrant", "ssh"], "linux", script.hostUser === undefined ? FAKE_HOST_USER : script.hostUser)
     )
     return { layer, calls: Ref.get(calls), log: calls }
   })

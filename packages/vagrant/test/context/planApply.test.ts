@@ -39,6 +39,7 @@ const CASES: ReadonlyArray<{ name: string; change: Change; docker: string; other
   { name: "changed variable", change: (p) => ({ ...p, environment: { ...p.environment, A: "hash-a2" } }), docker: "reload", other: "reload", reason: "environment changed (A)" },
   { name: "added and removed variables", change: (p) => ({ ...p, environment: { A: "hash-a", C: "hash-c" } }), docker: "reload", other: "reload", reason: "environment changed (-B, +C)" },
   { name: "ssh user", change: (p) => ({ ...p, user: "dev" }), docker: "reload", other: "reload", reason: "ssh user changed (unset → dev)" },
+  { name: "guest user ids", change: (p) => p.image === null ? p : { ...p, guestUser: "23456:23457" }, docker: "recreate", other: "none", reason: "guest user's uid:gid changed (the image's own → 23456:23457)" },
   { name: "anything else in the rendering", change: (p) => ({ ...p, renderHash: "r1" }), docker: "reload", other: "reload", reason: "other Vagrantfile settings changed" }
 ]
 
@@ -108,6 +109,26 @@ describe("planApply", () => {
       action: "reload",
       changes: [{ reason: "no record of the configuration it last booted with", action: "reload" }],
       provision: false
+    })
+  })
+
+  describe("guest user ids (docker: given to the guest user when the container is created)", () => {
+    const docker = base("docker")
+    it.each([
+      ["a machine from before vm gave them (no field), host user root", docker, { ...docker, guestUser: "0:0" }, "the image's own → 0:0"],
+      ["another host user", { ...docker, guestUser: "0:0" }, { ...docker, guestUser: "4294967294:5" }, "0:0 → 4294967294:5"],
+      ["back to the image's own ids (host user 1000:1000)", { ...docker, guestUser: "0:0" }, docker, "0:0 → the image's own"]
+    ])("%s: recreate", (_name, booted, current, arrows) => {
+      expect(planApply(booted, current)).toEqual({
+        action: "recreate",
+        changes: [{ reason: `guest user's uid:gid changed (${arrows})`, action: "recreate" }],
+        provision: false
+      })
+    })
+
+    it("the same ids, or none on either side: nothing to do", () => {
+      expect(planApply({ ...docker, guestUser: "0:0" }, { ...docker, guestUser: "0:0" }).action).toBe("none")
+      expect(planApply(docker, docker).action).toBe("none")
     })
   })
 

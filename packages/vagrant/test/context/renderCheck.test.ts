@@ -6,6 +6,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { checkHostFolders, checkRenderable, renderChecked } from "../../src/context/renderCheck.js"
+import { FAKE_HOST_USER } from "../../src/hypervisors/HostTools.js"
 import { emptyProjectState } from "../../src/ProjectState.js"
 import { renderVagrantfile } from "../../src/render/Vagrantfile.js"
 import { globalConfig, linesOf, project, renderInput } from "../render/fixtures.js"
@@ -74,14 +75,19 @@ describe("renderChecked", () => {
   it.effect("renders exactly what the renderer renders", () =>
     Effect.gen(function*() {
       const state = { version: 1 as const, instances: { dev: { machine: "dev-vm", sshPort: 22901, provider: "docker", createdAt: "x" } } }
-      const text = yield* renderChecked(ctx({ root: "/home/u/demo" }), "docker", state)
-      expect(text).toBe(renderVagrantfile(renderInput("docker", { machines: [{ instance: "dev", machine: "dev-vm", sshPort: 22901, hostname: "demo-dev" }] })))
+      const machines = [{ instance: "dev", machine: "dev-vm", sshPort: 22901, hostname: "demo-dev" }]
+      const text = yield* renderChecked(ctx({ root: "/home/u/demo" }), "docker", state, FAKE_HOST_USER)
+      expect(text).toBe(renderVagrantfile(renderInput("docker", { machines })))
+      // the host user reaches the rendering
+      const asRoot = yield* renderChecked(ctx({ root: "/home/u/demo" }), "docker", state, { uid: 0, gid: 0 })
+      expect(asRoot).toBe(renderVagrantfile(renderInput("docker", { machines, hostUser: { uid: 0, gid: 0 } })))
+      expect(asRoot).not.toBe(text)
     }))
 
   it.effect("fails with the typed error instead of throwing", () =>
     Effect.gen(function*() {
       const bad = ctx({ config: project({ environment: { X: "\n# BEGIN SYNCED FOLDERS" } }) })
-      const e = yield* Effect.flip(renderChecked(bad, "docker", emptyProjectState()))
+      const e = yield* Effect.flip(renderChecked(bad, "docker", emptyProjectState(), FAKE_HOST_USER))
       expect(e).toMatchObject({ _tag: "ConfigInvalid", key: "environment.X" })
     }))
 })

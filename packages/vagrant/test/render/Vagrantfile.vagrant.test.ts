@@ -115,7 +115,9 @@ describe.skipIf(tools.skip)("rendered Vagrantfiles under real Vagrant", () => {
     }),
     machines: ["dev", "test", "ci"].map((name, i) => machine(name, provider === "docker" ? 22931 + i : null)),
     extraSyncedFolders: [{ source: join(root, "extra"), target: "/mnt/extra", readonly: true }],
-    dockerImageDefault: DEFAULT_IMAGE
+    dockerImageDefault: DEFAULT_IMAGE,
+    // docker: the largest uid Linux accepts, rendered into the container environment
+    hostUser: { uid: 4294967294, gid: 0 }
   })
 
   it.concurrent.for([...PROVIDERS])("vagrant validate accepts the full %s rendering (3 machines)", { timeout: TIMEOUT }, async (provider, { expect }) => {
@@ -134,7 +136,8 @@ describe.skipIf(tools.skip)("rendered Vagrantfiles under real Vagrant", () => {
       global: globalConfig(),
       machines: [machine("dev", provider === "docker" ? 22941 : null)],
       extraSyncedFolders: [],
-      dockerImageDefault: DEFAULT_IMAGE
+      dockerImageDefault: DEFAULT_IMAGE,
+      hostUser: null
     }))
     const result = await validate(root, provider)
     expect(result.code, result.stderr + result.stdout).toBe(0)
@@ -177,7 +180,8 @@ describe.skipIf(tools.skip)("rendered Vagrantfiles under real Vagrant", () => {
         global: hostileGlobal,
         machines: [machine("dev", provider === "docker" ? 22951 : null), machine("test", provider === "docker" ? 22952 : null), machine("ci", provider === "docker" ? 22953 : null)],
         extraSyncedFolders: [{ source: join(root, EXTRA_SOURCE), target: "/mnt/extra" }],
-        dockerImageDefault: DEFAULT_IMAGE
+        dockerImageDefault: DEFAULT_IMAGE,
+        hostUser: { uid: 0, gid: 0 }
       }), [HOSTILE.source, EXTRA_SOURCE, "ro"])
 
     const expectCommon = (m: ProbedMachine, root: string, config: ProjectConfig) => {
@@ -222,7 +226,8 @@ describe.skipIf(tools.skip)("rendered Vagrantfiles under real Vagrant", () => {
           has_ssh: true,
           name: containerName("demo", name, root),
           create_args: ["--network=host", "--label", `dev.vm.root=${root}`, "--label", `dev.vm.machine=${name}`, "--memory=2048m", "--cpus=2"],
-          env: { SSH_PORT: String(port) }
+          // rendered as a root host user: the guest user is given uid/gid 0
+          env: { SSH_PORT: String(port), VM_HOST_UID: "0", VM_HOST_GID: "0" }
         })
       }
     }, TIMEOUT)

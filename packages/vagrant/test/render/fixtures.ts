@@ -1,5 +1,6 @@
 import { GlobalConfig, type GlobalConfigInput, ProjectConfig, type ProjectConfigInput, type VagrantProviderName } from "@vm/core/config/schema"
 import { Schema } from "effect"
+import { FAKE_HOST_USER } from "../../src/hypervisors/HostTools.js"
 import type { RenderInput, RenderMachine } from "../../src/render/Vagrantfile.js"
 
 export const PROVIDERS: ReadonlyArray<VagrantProviderName> = [
@@ -27,6 +28,7 @@ export const renderInput = (provider: VagrantProviderName, overrides: Partial<Re
   machines: [machine("dev", provider === "docker" ? 22901 : null)],
   extraSyncedFolders: [],
   dockerImageDefault: DEFAULT_IMAGE,
+  hostUser: FAKE_HOST_USER,
   ...overrides
 })
 
