@@ -1,7 +1,6 @@
 // Bundles the CLI into one file: loading Effect's module barrels through tsx takes seconds,
 // a tree-shaken bundle loads in a fraction of that. Runs on `npm install` (prepare) and before tests.
 import { build } from "esbuild"
-import { cpSync, rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
@@ -20,7 +19,4 @@ await build({
   // some dependencies still call require() for Node built-ins
   banner: { js: "import { createRequire as __vmCreateRequire } from 'node:module'; const require = __vmCreateRequire(import.meta.url);" }
 })
-// scripts sent to guests stay files: the bundle reads them from dist/guest/ (see guestScripts.ts)
-rmSync(`${root}packages/cli/dist/guest`, { recursive: true, force: true })
-cpSync(`${root}packages/vagrant/src/guest`, `${root}packages/cli/dist/guest`, { recursive: true })
 process.stderr.write(`built packages/cli/dist/vm.mjs in ${Date.now() - started} ms\n`)

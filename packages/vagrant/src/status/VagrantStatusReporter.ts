@@ -77,7 +77,7 @@ export const VagrantStatusReporterLive = Layer.effect(
             onTimeout: () => new CommandTimeout({ command: ["vagrant", "ssh-config", instance], timeoutMs: timeouts.statusMs })
           })
         )
-        const script = yield* guestScript("metrics.sh").pipe(Effect.provideService(FileSystem.FileSystem, fs))
+        const script = guestScript("metrics.sh")
         // guest side: one round trip, bounded as a whole
         const result = yield* ssh.exec(target, command, { output: "capture", stdin: script, timeoutMs: timeouts.sshMs }).pipe(
           // also bounds an SshClient that ignores timeoutMs
