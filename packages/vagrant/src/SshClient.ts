@@ -1,6 +1,5 @@
-import { type CommandTimeout, SshFailed, type ToolNotInstalled } from "@vm/core/errors"
-import type { ExecResult, OutputMode } from "@vm/core/model"
-import { ProcessRunner } from "@vm/core/process/ProcessRunner"
+import { type CommandTimeout, type ExecResult, type OutputMode, SshFailed, type ToolNotInstalled } from "@vm/core"
+import { ProcessRunner } from "@vm/core/provider"
 import { FileSystem } from "@effect/platform"
 import { Context, Effect, Layer, Option } from "effect"
 import * as Os from "node:os"

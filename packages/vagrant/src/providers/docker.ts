@@ -1,4 +1,4 @@
-import { ConfigInvalid, InvalidInput } from "@vm/core/errors"
+import { ConfigInvalid, InvalidInput } from "@vm/core"
 import { Effect, Either, Option, Schema } from "effect"
 import { DOCKER_HOST_NETWORK_PATCH } from "../render/dockerPatch.js"
 import { rubyString, rubyValue } from "../ruby.js"

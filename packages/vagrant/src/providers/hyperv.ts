@@ -1,4 +1,4 @@
-import type { VmState } from "@vm/core/model"
+import type { VmState } from "@vm/core"
 import { instanceVmName, resolveProviderSettings } from "../render/settings.js"
 import type { ProviderModule } from "./Provider.js"
 import { hypervisorDefaults, hypervisorRender, providerBlock, setting, transitional, uuidId, withValidId } from "./shared.js"

@@ -1,4 +1,4 @@
-import type { GlobalConfig, ProjectConfig, SyncedFolder, VagrantProviderName } from "@vm/core/config/schema"
+import type { GlobalConfig, ProjectConfig, SyncedFolder, VagrantProviderName } from "@vm/core"
 
 export interface RenderMachine {
   /** User-facing instance name, e.g. "dev". */

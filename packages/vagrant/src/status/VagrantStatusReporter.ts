@@ -1,6 +1,6 @@
 import { FileSystem, Path } from "@effect/platform"
-import { CommandTimeout, SshFailed, tail, type VmError } from "@vm/core/errors"
-import { noResources, type ServiceStatus, type StatusReport, StatusReporter } from "@vm/core/StatusReport"
+import { CommandTimeout, noResources, type ServiceStatus, SshFailed, type StatusReport, StatusReporter, type VmError } from "@vm/core"
+import { tail } from "@vm/core/provider"
 import { Effect, Either, Layer, Option } from "effect"
 import { guestScript } from "../guestScripts.js"
 import { SshClient } from "../SshClient.js"
