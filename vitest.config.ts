@@ -1,9 +1,20 @@
+import { fileURLToPath } from "node:url"
 import { defineConfig } from "vitest/config"
+
+const packages = fileURLToPath(new URL("./packages/", import.meta.url))
+/** @vm/* from the TypeScript sources, as tsconfig.json's "paths" (package.json "exports" only name the built entry points). */
+const resolve = {
+  alias: [
+    { find: /^@vm\/(core|vagrant)$/, replacement: `${packages}$1/src/index.ts` },
+    { find: /^@vm\/(core|vagrant)\/(.+)$/, replacement: `${packages}$1/src/$2.ts` }
+  ]
+}
 
 export default defineConfig({
   test: {
     projects: [
       {
+        resolve,
         test: {
           name: "unit",
           include: ["packages/*/test/**/*.test.ts"],
@@ -11,6 +22,7 @@ export default defineConfig({
         }
       },
       {
+        resolve,
         test: {
           name: "e2e",
           include: ["test/**/*.test.ts"],
@@ -22,6 +34,7 @@ export default defineConfig({
         }
       },
       {
+        resolve,
         test: {
           // real full VMs: QEMU (TCG) through vagrant-libvirt, one at a time
           name: "fullvm",

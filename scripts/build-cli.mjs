@@ -4,14 +4,15 @@
 // cachedData), which ESM cannot use on Node 20; this build writes that cache by running it once.
 import { build } from "esbuild"
 import { spawnSync } from "node:child_process"
-import { cpSync, rmSync } from "node:fs"
+import { rmSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const dist = `${root}packages/cli/dist`
 const started = Date.now()
 // an older build's files: a bundle or cache left behind would never be used, only confuse
-for (const old of ["vm.mjs", "vm.cjs.v8cache"]) rmSync(`${dist}/${old}`, { force: true })
+// (guest/: the guest scripts are embedded in the bundle now)
+for (const old of ["vm.mjs", "vm.cjs.v8cache", "guest"]) rmSync(`${dist}/${old}`, { recursive: true, force: true })
 await build({
   entryPoints: [`${root}packages/cli/src/bin.ts`],
   outfile: `${dist}/vm.cjs`,
@@ -27,9 +28,6 @@ await build({
   define: { "import.meta.url": "__vmImportMetaUrl" },
   banner: { js: "var __vmImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" }
 })
-// scripts sent to guests stay files: the bundle reads them from dist/guest/ (see guestScripts.ts)
-rmSync(`${dist}/guest`, { recursive: true, force: true })
-cpSync(`${root}packages/vagrant/src/guest`, `${dist}/guest`, { recursive: true })
 // one run writes the code cache (bin/vm.mjs does whenever it is missing or stale and dist/ is writable)
 const warm = spawnSync(process.execPath, [`${root}packages/cli/bin/vm.mjs`, "--version"], {
   encoding: "utf8",

@@ -20,7 +20,7 @@ import { ProjectContext, type ProjectContextShape } from "@vm/core/ProjectContex
 import { killContract } from "@vm/core/testing/killContract"
 import { lifecycleContract } from "@vm/core/testing/lifecycleContract"
 import { statusContract } from "@vm/core/testing/statusContract"
-import { ToolsLive, VagrantProviderLayer } from "@vm/vagrant"
+import { ToolsLive, VagrantProviderLayer } from "@vm/vagrant/layers"
 import { Effect, Either, Layer } from "effect"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe } from "vitest"

@@ -73,6 +73,7 @@ if (!process.env.VM_DEV && existsSync(bundle) && statSync(bundle).mtimeMs >= new
   runBundle(bundle)
 } else {
   const { register } = await import("tsx/esm/api")
-  register()
+  // the repository's tsconfig "paths" map @vm/* to the sources from any cwd (package exports name only built entry points)
+  register({ tsconfig: join(packages, "..", "tsconfig.json") })
   await import("../src/bin.ts")
 }

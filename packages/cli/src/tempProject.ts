@@ -1,14 +1,12 @@
 import { HomeDir, loadGlobalConfig } from "@vm/core/config/load"
 import { TempVms } from "@vm/core/TempVms"
-import { ToolsLive } from "@vm/vagrant"
-import { TempVmsLive } from "@vm/vagrant/temp/TempVmsLive"
-import { Effect, Layer, Option } from "effect"
+import { liveTempVmsLayer } from "@vm/vagrant/live"
+import { Effect, Option } from "effect"
 import { providerFor } from "./project.js"
 import { ProgressLive } from "./TtyProgress.js"
 
 /** Temp VMs of the user in $HOME, with the live tools. */
-const tempVmsLayer = (settings: Parameters<typeof TempVmsLive>[0]) =>
-  TempVmsLive(settings).pipe(Layer.provideMerge(Layer.mergeAll(ToolsLive, ProgressLive)))
+const tempVmsLayer = (settings: Parameters<typeof liveTempVmsLayer>[0]) => liveTempVmsLayer(settings, ProgressLive)
 
 /** Runs `body` with the user's temp VMs (no vm.yaml needed). */
 export const withTemp = <A, E, R>(body: Effect.Effect<A, E, R>) =>

@@ -45,6 +45,7 @@ export interface ContextualLifecycleShape {
   readonly drift: (instance: string, context: ProjectContextShape) => Effect.Effect<ConfigDrift, VmError>
 }
 
+/** Lifecycle operations with a caller-built {@link ProjectContextShape} per call (see {@link ContextualLifecycleShape}). */
 export class ContextualLifecycle
   extends Context.Tag("@vm/core/ContextualLifecycle")<ContextualLifecycle, ContextualLifecycleShape>()
 {}

@@ -57,4 +57,5 @@ export interface ForceKillShape {
   readonly kill: (instance: string, options?: KillOptions) => Effect.Effect<KillReport, VmError>
 }
 
+/** Powers a hung machine off within a time budget without destroying it (see {@link ForceKillShape}). */
 export class ForceKill extends Context.Tag("@vm/core/ForceKill")<ForceKill, ForceKillShape>() {}

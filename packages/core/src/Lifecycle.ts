@@ -42,4 +42,5 @@ export interface LifecycleShape {
   readonly state: (instance: string) => Effect.Effect<MachineInfo, VmError>
 }
 
+/** The lifecycle capability of a provider (per project): create, start, stop, exec, list, … (see {@link LifecycleShape}). */
 export class Lifecycle extends Context.Tag("@vm/core/Lifecycle")<Lifecycle, LifecycleShape>() {}

@@ -9,6 +9,7 @@ export interface ProgressShape {
   readonly notice: (text: string) => Effect.Effect<void>
 }
 
+/** Where long operations report their phases and notices; `Progress.silent` discards them. */
 export class Progress extends Context.Tag("@vm/core/Progress")<Progress, ProgressShape>() {
   /** Discards everything: tests and library callers that show their own progress. */
   static readonly silent = Layer.succeed(Progress, {

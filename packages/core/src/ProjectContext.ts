@@ -20,4 +20,5 @@ export interface ProjectContextShape {
   readonly extraSyncedFolders?: ReadonlyArray<SyncedFolder>
 }
 
+/** The project a provider layer acts on (see {@link ProjectContextShape}). */
 export class ProjectContext extends Context.Tag("@vm/core/ProjectContext")<ProjectContext, ProjectContextShape>() {}

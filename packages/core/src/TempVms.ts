@@ -66,4 +66,5 @@ export interface TempVmsShape {
   readonly destroy: (name: string) => Effect.Effect<void, VmError>
 }
 
+/** The user's throw-away VMs with host directories mounted (see {@link TempVmsShape}). */
 export class TempVms extends Context.Tag("@vm/core/TempVms")<TempVms, TempVmsShape>() {}

@@ -182,7 +182,6 @@ export class TempVmNotFound extends Schema.TaggedError<TempVmNotFound>()("TempVm
   }
 }
 
-/** Every domain error a `vm` operation can fail with. */
 /** No host process matches (the VM's process is already gone, or was never there). */
 export class ProcessNotFound extends Schema.TaggedError<ProcessNotFound>()("ProcessNotFound", {
   description: Schema.String
@@ -192,6 +191,7 @@ export class ProcessNotFound extends Schema.TaggedError<ProcessNotFound>()("Proc
   }
 }
 
+/** Every domain error a `vm` operation can fail with; each has a readable `message` naming the problem. */
 export type VmError =
   | ConfigNotFound
   | ConfigInvalid

@@ -1,5 +1,5 @@
-import { CommandFailed, type CommandTimeout, VagrantNotInstalled } from "@vm/core/errors"
-import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
+import { CommandFailed, type CommandTimeout, VagrantNotInstalled } from "@vm/core"
+import { ProcessRunner, type RunResult } from "@vm/core/provider"
 import { Context, Effect, Layer } from "effect"
 
 /** The generated Vagrantfile's name, next to (never replacing) a user's own Vagrantfile. */

@@ -1,34 +1,20 @@
-export * from "./context/ContextualLifecycleLive.js"
-export * from "./context/plan.js"
-export * from "./doctor/Check.js"
-export * from "./doctor/Doctor.js"
-export * from "./context/planApply.js"
-export * from "./guest/commands.js"
-export * from "./layers.js"
-export * from "./lifecycle/VagrantLifecycle.js"
-export * from "./names.js"
-export * from "./PortAllocator.js"
-export * from "./project/providerChoice.js"
-export * from "./project/timeouts.js"
-export * from "./project/VagrantProject.js"
-export * from "./ProjectState.js"
-export * from "./providers/Provider.js"
-export * from "./providers/registry.js"
-export * from "./SshClient.js"
-export * from "./status/guestMetrics.js"
-export * from "./status/machineStates.js"
-export * from "./status/VagrantStatusReporter.js"
-export * from "./VagrantRunner.js"
-export * from "./hypervisors/DockerCli.js"
-export * from "./hypervisors/cli.js"
-export * from "./hypervisors/HostDisk.js"
-export * from "./hypervisors/HostProcesses.js"
-export * from "./hypervisors/HostTools.js"
-export * from "./hypervisors/HyperV.js"
-export * from "./hypervisors/Prlctl.js"
-export * from "./hypervisors/VBoxManage.js"
-export * from "./hypervisors/vboxInfo.js"
-export * from "./hypervisors/Virsh.js"
-export * from "./hypervisors/Vmrun.js"
-export * from "./kill/VagrantForceKill.js"
-export * from "./powershell.js"
+/**
+ * `@vm/vagrant`: the Vagrant provider family (VirtualBox, VMware, Hyper-V, libvirt, Parallels and
+ * Vagrant's docker provider) for the capabilities of `@vm/core`.
+ *
+ * ```ts
+ * import { NodeContext } from "@effect/platform-node"
+ * import { StatusReporter } from "@vm/core"
+ * import { VagrantProvider } from "@vm/vagrant"
+ *
+ * const report = Effect.flatMap(StatusReporter, (status) => status.report("dev"))
+ * report.pipe(Effect.provide(VagrantProvider.layer({ root: "/path/to/project" })), Effect.provide(NodeContext.layer))
+ * ```
+ *
+ * Everything exported here is semver-public; fakes for tests are in `@vm/vagrant/testing`.
+ *
+ * @packageDocumentation
+ */
+
+export * as VagrantProvider from "./VagrantProvider.js"
+export type { Capabilities, PlatformServices, ProgressOption, ProjectOptions, TempVmsOptions } from "./VagrantProvider.js"

@@ -1,4 +1,4 @@
-import { ProcessRunnerLive } from "@vm/core/process/ProcessRunner"
+import { ProcessRunnerLive } from "@vm/core/provider"
 import { Layer } from "effect"
 import { VagrantContextualLifecycleLive } from "./context/ContextualLifecycleLive.js"
 import { DockerCliLive } from "./hypervisors/DockerCli.js"

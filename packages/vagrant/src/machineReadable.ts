@@ -1,4 +1,4 @@
-import { ParseFailed } from "@vm/core/errors"
+import { ParseFailed } from "@vm/core"
 import { Either } from "effect"
 
 /** One line of `vagrant … --machine-readable` output. */

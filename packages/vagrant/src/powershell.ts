@@ -1,4 +1,4 @@
-import { InvalidInput } from "@vm/core/errors"
+import { InvalidInput } from "@vm/core"
 import { Effect } from "effect"
 import { UUID as GUID } from "./ids.js"
 

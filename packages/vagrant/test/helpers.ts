@@ -2,17 +2,15 @@ import type { FileSystem } from "@effect/platform"
 import { NodeContext } from "@effect/platform-node"
 import { decodeProjectConfig } from "@vm/core/config/decode"
 import { emptyGlobalConfig, type GlobalConfig } from "@vm/core/config/schema"
-import { ProcessRunner, ProcessRunnerLive } from "@vm/core/process/ProcessRunner"
+import type { ProcessRunner } from "@vm/core/process/ProcessRunner"
 import { Progress } from "@vm/core/Progress"
-import { ProjectContext, type ProjectContextShape } from "@vm/core/ProjectContext"
-import { Effect, Either, Layer } from "effect"
+import type { ProjectContextShape } from "@vm/core/ProjectContext"
+import { Either, Layer } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import type { HostUser } from "../src/hypervisors/HostTools.js"
-import { PortAllocatorTest } from "../src/PortAllocator.js"
-import { VagrantProviderLayer } from "../src/layers.js"
-import { makeFakeHypervisors } from "../src/testing/FakeHypervisors.js"
+import { providerOverFakes } from "../src/testing/FakeVagrantProvider.js"
 import type { SshClient } from "../src/SshClient.js"
 import type { VagrantRunner } from "../src/VagrantRunner.js"
 
@@ -41,14 +39,9 @@ export const providerWithFakes = (
     readonly hostUser?: HostUser | null
   } = {}
 ) =>
-  VagrantProviderLayer.pipe(
-    Layer.provideMerge(
-      Layer.mergeAll(Layer.succeed(ProjectContext, ctx), options.progress ?? Progress.silent, PortAllocatorTest, fakes)
-    ),
-    // every tool the fakes do not answer dies when called: no unit test runs a real hypervisor CLI or reads PATH
-    Layer.provideMerge(
-      Layer.unwrapEffect(Effect.map(makeFakeHypervisors(options.hostUser === undefined ? {} : { hostUser: options.hostUser }), (h) => h.layer))
-    ),
-    Layer.provideMerge(ProcessRunnerLive),
+  providerOverFakes(ctx, fakes, {
+    ...(options.progress === undefined ? {} : { progress: options.progress }),
+    ...(options.hostUser === undefined ? {} : { hostUser: options.hostUser })
+  }).pipe(
     Layer.provideMerge(options.fileSystem ? Layer.merge(NodeContext.layer, options.fileSystem) : NodeContext.layer)
   )

@@ -1,8 +1,13 @@
-import { type ConfigDrift, ContextualLifecycle } from "@vm/core/ContextualLifecycle"
-import type { VmError } from "@vm/core/errors"
-import { Lifecycle, type LifecycleShape } from "@vm/core/Lifecycle"
-import { Progress } from "@vm/core/Progress"
-import { ProjectContext, type ProjectContextShape } from "@vm/core/ProjectContext"
+import {
+  type ConfigDrift,
+  ContextualLifecycle,
+  Lifecycle,
+  type LifecycleShape,
+  Progress,
+  ProjectContext,
+  type ProjectContextShape,
+  type VmError
+} from "@vm/core"
 import { Effect, Layer } from "effect"
 import { PortAllocator } from "../PortAllocator.js"
 import { VagrantLifecycleLive } from "../lifecycle/VagrantLifecycle.js"

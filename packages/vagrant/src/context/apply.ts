@@ -1,6 +1,4 @@
-import type { AppliedConfig } from "@vm/core/ContextualLifecycle"
-import type { VmError } from "@vm/core/errors"
-import type { ProgressShape } from "@vm/core/Progress"
+import type { AppliedConfig, ProgressShape, VmError } from "@vm/core"
 import { Effect } from "effect"
 import type { VagrantProject } from "../project/VagrantProject.js"
 import { type ApplyPlan, planApply } from "./planApply.js"

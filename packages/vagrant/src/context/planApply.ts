@@ -1,4 +1,4 @@
-import type { ApplyAction } from "@vm/core/ContextualLifecycle"
+import type { ApplyAction } from "@vm/core"
 import { providerModule } from "../providers/registry.js"
 import type { MachinePlan, PlannedFolder } from "./plan.js"
 

@@ -1,7 +1,5 @@
 import { FileSystem, Path } from "@effect/platform"
-import type { VagrantProviderName } from "@vm/core/config/schema"
-import { ConfigInvalid, VmNotFound } from "@vm/core/errors"
-import type { ProjectContextShape } from "@vm/core/ProjectContext"
+import { ConfigInvalid, type ProjectContextShape, type VagrantProviderName, VmNotFound } from "@vm/core"
 import { Effect, Either } from "effect"
 import type { HostUser } from "../hypervisors/HostTools.js"
 import type { ProjectState } from "../ProjectState.js"

@@ -1,5 +1,5 @@
-import type { CommandFailed, CommandTimeout, ToolNotInstalled } from "@vm/core/errors"
-import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
+import type { CommandFailed, CommandTimeout, ToolNotInstalled } from "@vm/core"
+import { ProcessRunner, type RunResult } from "@vm/core/provider"
 import { Context, Effect, Layer } from "effect"
 import { type CliRun, withDaemonHint } from "./cli.js"
 

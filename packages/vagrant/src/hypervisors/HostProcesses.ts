@@ -1,5 +1,5 @@
-import { CommandFailed, CommandTimeout, type ToolNotInstalled } from "@vm/core/errors"
-import { ProcessRunner } from "@vm/core/process/ProcessRunner"
+import { CommandFailed, CommandTimeout, type ToolNotInstalled } from "@vm/core"
+import { ProcessRunner } from "@vm/core/provider"
 import { FileSystem } from "@effect/platform"
 import { Context, Effect, Layer, Ref } from "effect"
 import * as NodePath from "node:path"

@@ -1,5 +1,5 @@
-import type { InvalidInput } from "@vm/core/errors"
-import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
+import type { InvalidInput } from "@vm/core"
+import { ProcessRunner, type RunResult } from "@vm/core/provider"
 import { Context, Effect, Layer, Option } from "effect"
 import { powershellString, validGuid } from "../powershell.js"
 import { HostTools } from "./HostTools.js"

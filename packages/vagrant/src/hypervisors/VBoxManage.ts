@@ -1,5 +1,5 @@
-import { CommandFailed, type ParseFailed, tail } from "@vm/core/errors"
-import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
+import { CommandFailed, type ParseFailed } from "@vm/core"
+import { ProcessRunner, type RunResult, tail } from "@vm/core/provider"
 import { Context, Effect, Layer, Option, Ref } from "effect"
 import { type CliError, type CliRun, processCli } from "./cli.js"
 import { HostTools } from "./HostTools.js"

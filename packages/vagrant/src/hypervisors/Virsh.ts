@@ -1,5 +1,5 @@
-import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
-import { CommandFailed, tail } from "@vm/core/errors"
+import { CommandFailed } from "@vm/core"
+import { ProcessRunner, type RunResult, tail } from "@vm/core/provider"
 import { Context, Effect, Layer, Option } from "effect"
 import { type CliError, type CliRun, processCli } from "./cli.js"
 

@@ -1,4 +1,4 @@
-import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
+import { ProcessRunner, type RunResult } from "@vm/core/provider"
 import { Context, Effect, Layer } from "effect"
 import { type CliError, type CliRun, processCli } from "./cli.js"
 

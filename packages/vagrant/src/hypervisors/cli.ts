@@ -1,5 +1,5 @@
-import { CommandFailed, CommandTimeout, DOCTOR_HINT, tail, type ToolNotInstalled } from "@vm/core/errors"
-import type { ProcessRunnerShape, RunResult } from "@vm/core/process/ProcessRunner"
+import { CommandFailed, CommandTimeout, type ToolNotInstalled } from "@vm/core"
+import { DOCTOR_HINT, type ProcessRunnerShape, type RunResult, tail } from "@vm/core/provider"
 import { Effect, Ref } from "effect"
 
 export type CliError = CommandFailed | CommandTimeout | ToolNotInstalled

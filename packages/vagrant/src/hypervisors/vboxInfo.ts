@@ -1,4 +1,4 @@
-import { ParseFailed } from "@vm/core/errors"
+import { ParseFailed } from "@vm/core"
 import { Effect } from "effect"
 
 /**

@@ -1,7 +1,14 @@
 import { FileSystem, Path } from "@effect/platform"
-import { KillFailed, ProviderUnsupported, VmNotRunning } from "@vm/core/errors"
-import { ForceKill, KILL_BUDGET_MS, type KillOptions, type KillReport } from "@vm/core/ForceKill"
-import { Progress } from "@vm/core/Progress"
+import {
+  ForceKill,
+  KILL_BUDGET_MS,
+  KillFailed,
+  type KillOptions,
+  type KillReport,
+  Progress,
+  ProviderUnsupported,
+  VmNotRunning
+} from "@vm/core"
 import { Clock, Effect, Either, Layer, Option } from "effect"
 import { HostProcesses } from "../hypervisors/HostProcesses.js"
 import { parseStatus } from "../machineReadable.js"

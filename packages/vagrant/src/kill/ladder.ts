@@ -1,5 +1,4 @@
-import { CommandTimeout, type VmError } from "@vm/core/errors"
-import type { KillOutcome, KillStep, KillStepReport } from "@vm/core/ForceKill"
+import { CommandTimeout, type KillOutcome, type KillStep, type KillStepReport, type VmError } from "@vm/core"
 import { Clock, Duration, Effect, Either } from "effect"
 
 /** One rung of the kill ladder. */

@@ -1,4 +1,4 @@
-import { ProcessNotFound } from "@vm/core/errors"
+import { ProcessNotFound } from "@vm/core"
 import { Clock, Duration, Effect } from "effect"
 import { findVmProcesses, type HostProcessesShape, type VmProcessPattern } from "../hypervisors/HostProcesses.js"
 import { bounded, POLL_INTERVAL_MS, type Rung } from "./ladder.js"

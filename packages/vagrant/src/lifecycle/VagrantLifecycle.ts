@@ -1,7 +1,13 @@
-import { InvalidInput, type SshFailed, type VmError, VmNotRunning } from "@vm/core/errors"
-import { validateInstanceName } from "@vm/core/instances"
-import { Lifecycle, type LifecycleShape } from "@vm/core/Lifecycle"
-import { Progress } from "@vm/core/Progress"
+import {
+  InvalidInput,
+  Lifecycle,
+  type LifecycleShape,
+  Progress,
+  type SshFailed,
+  validateInstanceName,
+  type VmError,
+  VmNotRunning
+} from "@vm/core"
 import { Effect, Layer, Option } from "effect"
 import { applyConfig } from "../context/apply.js"
 import { execCommand, guestLogCommand, shellCommand } from "../guest/commands.js"

@@ -1,11 +1,17 @@
 import { FileSystem, Path } from "@effect/platform"
-import type { VagrantProviderName } from "@vm/core/config/schema"
-import { type CommandFailed, SshFailed, type VmError, VmNotFound, VmNotRunning } from "@vm/core/errors"
-import type { MachineInfo } from "@vm/core/model"
-import { Progress } from "@vm/core/Progress"
-import { ProjectContext, type ProjectContextShape } from "@vm/core/ProjectContext"
-import { withGlobalDefaults } from "@vm/core/config/effective"
-import { readJsonFile, updateJsonFile, writeFileAtomic } from "@vm/core/state/atomicFile"
+import {
+  type CommandFailed,
+  type MachineInfo,
+  Progress,
+  ProjectContext,
+  type ProjectContextShape,
+  SshFailed,
+  type VagrantProviderName,
+  type VmError,
+  VmNotFound,
+  VmNotRunning
+} from "@vm/core"
+import { readJsonFile, updateJsonFile, withGlobalDefaults, writeFileAtomic } from "@vm/core/provider"
 import { Context, Effect, Layer, Option } from "effect"
 import { checkHostFolders, currentPlan, renderChecked } from "../context/renderCheck.js"
 import { sha256 } from "../hash.js"

@@ -1,4 +1,4 @@
-import type { GlobalConfig, ProjectConfig, VagrantProviderName } from "@vm/core/config/schema"
+import type { GlobalConfig, ProjectConfig, VagrantProviderName } from "@vm/core"
 import { Effect, Option } from "effect"
 import { HostTools } from "../hypervisors/HostTools.js"
 

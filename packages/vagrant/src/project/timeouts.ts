@@ -1,4 +1,4 @@
-import type { ProjectContextShape } from "@vm/core/ProjectContext"
+import type { ProjectContextShape } from "@vm/core"
 
 export interface Timeouts {
   readonly upMs: number

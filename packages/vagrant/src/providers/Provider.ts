@@ -1,8 +1,14 @@
 import type { FileSystem } from "@effect/platform"
-import type { GlobalConfig, ProjectConfig, VagrantProviderName } from "@vm/core/config/schema"
-import type { CommandTimeout, ConfigInvalid, VmError } from "@vm/core/errors"
-import type { VmState } from "@vm/core/model"
-import type { ProjectContextShape } from "@vm/core/ProjectContext"
+import type {
+  CommandTimeout,
+  ConfigInvalid,
+  GlobalConfig,
+  ProjectConfig,
+  ProjectContextShape,
+  VagrantProviderName,
+  VmError,
+  VmState
+} from "@vm/core"
 import type { Effect, Option } from "effect"
 import type { DoctorCheck } from "../doctor/Check.js"
 import type { DockerCliShape } from "../hypervisors/DockerCli.js"

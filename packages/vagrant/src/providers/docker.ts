@@ -1,5 +1,4 @@
-import type { GlobalConfig, ProjectConfig } from "@vm/core/config/schema"
-import { ConfigInvalid, InvalidInput } from "@vm/core/errors"
+import { ConfigInvalid, type GlobalConfig, InvalidInput, type ProjectConfig } from "@vm/core"
 import { Effect, Either, Option, Schema } from "effect"
 import type { HostUser } from "../hypervisors/HostTools.js"
 import { DOCKER_HOST_NETWORK_PATCH } from "../render/dockerPatch.js"

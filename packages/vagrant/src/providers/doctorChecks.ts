@@ -1,4 +1,4 @@
-import type { RunResult } from "@vm/core/process/ProcessRunner"
+import type { RunResult } from "@vm/core/provider"
 import { Effect, Option } from "effect"
 import { type CheckOutcome, fail, firstLine, ok } from "../doctor/Check.js"
 import type { CliError } from "../hypervisors/cli.js"

@@ -1,5 +1,5 @@
 import { Effect } from "effect"
-import type { VmState } from "@vm/core/model"
+import type { VmState } from "@vm/core"
 import { instanceVmName, resolveProviderSettings } from "../render/settings.js"
 import type { ProviderModule } from "./Provider.js"
 import { fail, ok } from "../doctor/Check.js"

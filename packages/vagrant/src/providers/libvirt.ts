@@ -1,4 +1,4 @@
-import type { ProjectConfig } from "@vm/core/config/schema"
+import type { ProjectConfig } from "@vm/core"
 import { Effect, Option } from "effect"
 import * as NodePath from "node:path"
 import { DEFAULT_LIBVIRT_URI, VIRSH_CANNOT_CONNECT } from "../hypervisors/Virsh.js"

@@ -1,5 +1,4 @@
-import type { VagrantProviderName } from "@vm/core/config/schema"
-import type { VmState } from "@vm/core/model"
+import type { VagrantProviderName, VmState } from "@vm/core"
 import { docker } from "./docker.js"
 import { hyperv } from "./hyperv.js"
 import { libvirt } from "./libvirt.js"

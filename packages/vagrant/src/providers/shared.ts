@@ -1,6 +1,4 @@
-import type { GlobalConfig, ProjectConfig } from "@vm/core/config/schema"
-import { type CommandTimeout, InvalidInput, type VmError } from "@vm/core/errors"
-import type { VmState } from "@vm/core/model"
+import { type CommandTimeout, type GlobalConfig, InvalidInput, type ProjectConfig, type VmError, type VmState } from "@vm/core"
 import { Effect } from "effect"
 import { UUID } from "../ids.js"
 import { rubyString, rubyValue } from "../ruby.js"

@@ -1,4 +1,4 @@
-import type { GlobalConfig, ProjectConfig } from "@vm/core/config/schema"
+import type { GlobalConfig, ProjectConfig } from "@vm/core"
 import { isAbsolute, resolve } from "node:path"
 import { moduleOf } from "../providers/registry.js"
 import { rubyString, rubyValue } from "../ruby.js"

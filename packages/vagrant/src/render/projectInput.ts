@@ -1,5 +1,4 @@
-import type { SyncedFolder, VagrantProviderName } from "@vm/core/config/schema"
-import type { ProjectContextShape } from "@vm/core/ProjectContext"
+import type { ProjectContextShape, SyncedFolder, VagrantProviderName } from "@vm/core"
 import type { HostUser } from "../hypervisors/HostTools.js"
 import type { ProjectState } from "../ProjectState.js"
 import type { RenderInput, RenderMachine } from "./Vagrantfile.js"

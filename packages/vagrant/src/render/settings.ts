@@ -1,5 +1,4 @@
-import { DEFAULT_INSTANCE } from "@vm/core/instances"
-import type { GlobalConfig, ProjectConfig } from "@vm/core/config/schema"
+import { DEFAULT_INSTANCE, type GlobalConfig, type ProjectConfig } from "@vm/core"
 import { sha256 } from "../hash.js"
 
 export interface ProviderSettings {

@@ -1,4 +1,4 @@
-import type { SyncedFolder } from "@vm/core/config/schema"
+import type { SyncedFolder } from "@vm/core"
 import { isAbsolute, resolve } from "node:path"
 import { rubyString } from "../ruby.js"
 

@@ -1,4 +1,4 @@
-import type { GlobalConfig, ProjectConfig, SyncedFolder, VagrantProviderName } from "@vm/core/config/schema"
+import type { GlobalConfig, ProjectConfig, SyncedFolder, VagrantProviderName } from "@vm/core"
 import type { HostUser } from "../hypervisors/HostTools.js"
 
 export interface RenderMachine {

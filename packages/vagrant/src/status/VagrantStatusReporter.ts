@@ -1,6 +1,6 @@
 import { FileSystem, Path } from "@effect/platform"
-import { CommandTimeout, SshFailed, tail, type VmError } from "@vm/core/errors"
-import { noResources, type ServiceStatus, type StatusReport, StatusReporter } from "@vm/core/StatusReport"
+import { CommandTimeout, noResources, type ServiceStatus, SshFailed, type StatusReport, StatusReporter, type VmError } from "@vm/core"
+import { tail } from "@vm/core/provider"
 import { Effect, Either, Layer, Option } from "effect"
 import { guestScript } from "../guestScripts.js"
 import { SshClient } from "../SshClient.js"
@@ -84,7 +84,7 @@ export const VagrantStatusReporterLive = Layer.effect(
             onTimeout: () => new CommandTimeout({ command: ["vagrant", "ssh-config", instance], timeoutMs: timeouts.statusMs })
           })
         )
-        const script = yield* guestScript("metrics.sh").pipe(Effect.provideService(FileSystem.FileSystem, fs))
+        const script = guestScript("metrics.sh")
         // guest side: one round trip, bounded as a whole
         const result = yield* ssh.exec(target, command, { output: "capture", stdin: script, timeoutMs: timeouts.sshMs }).pipe(
           // also bounds an SshClient that ignores timeoutMs

@@ -1,5 +1,4 @@
-import type { ProjectConfig } from "@vm/core/config/schema"
-import { ParseFailed } from "@vm/core/errors"
+import { ParseFailed, type ProjectConfig } from "@vm/core"
 import { Effect, ParseResult, Schema } from "effect"
 import { forwardedPorts } from "../render/settings.js"
 import { shellJoin } from "../shell.js"

@@ -1,4 +1,4 @@
-import type { VmError } from "@vm/core/errors"
+import type { VmError } from "@vm/core"
 import { Effect, Option } from "effect"
 import { parseStatus } from "../machineReadable.js"
 import type { ProviderEnv, ProviderModule } from "../providers/Provider.js"

@@ -1,6 +1,6 @@
 import type { FileSystem, Path } from "@effect/platform"
-import { readJsonFile, writeJsonFile } from "@vm/core/state/atomicFile"
-import { StatusReport } from "@vm/core/StatusReport"
+import { StatusReport } from "@vm/core"
+import { readJsonFile, writeJsonFile } from "@vm/core/provider"
 import { Effect, Option, Schema } from "effect"
 
 /** Per machine, `.vm/status/<machine>.json` in the project root. */

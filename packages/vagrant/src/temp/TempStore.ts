@@ -1,7 +1,6 @@
 import { FileSystem, Path } from "@effect/platform"
-import { InvalidInput, StateFileError, type VmError } from "@vm/core/errors"
-import { readJsonFile, updateJsonFile, withFileLock } from "@vm/core/state/atomicFile"
-import { TempVmRecord } from "@vm/core/temp/TempVmRecord"
+import { InvalidInput, StateFileError, TempVmRecord, type VmError } from "@vm/core"
+import { readJsonFile, updateJsonFile, withFileLock } from "@vm/core/provider"
 import { Data, Effect, Option, Schema } from "effect"
 import { tempDir, tempRoot, tempStateFile } from "./tempContext.js"
 

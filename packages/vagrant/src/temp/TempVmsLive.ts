@@ -1,16 +1,20 @@
 import { FileSystem, Path } from "@effect/platform"
-import type { GlobalConfig } from "@vm/core/config/schema"
-import { InvalidInput, TempVmNotFound, type VmError } from "@vm/core/errors"
-import { resolveInstance } from "@vm/core/instances"
-import { Lifecycle } from "@vm/core/Lifecycle"
-import type { MachineInfo } from "@vm/core/model"
-import { Progress } from "@vm/core/Progress"
-import { ProjectContext } from "@vm/core/ProjectContext"
-import { withFileLock } from "@vm/core/state/atomicFile"
-import { generateTempName, validateTempName } from "@vm/core/temp/names"
-import { resolveMounts } from "@vm/core/temp/resolveMounts"
-import { type Mount, sameMounts, type TempVmRecord } from "@vm/core/temp/TempVmRecord"
-import { TempVms, type TempVmsShape } from "@vm/core/TempVms"
+import {
+  type GlobalConfig,
+  InvalidInput,
+  Lifecycle,
+  type MachineInfo,
+  type Mount,
+  Progress,
+  ProjectContext,
+  resolveInstance,
+  TempVmNotFound,
+  type TempVmRecord,
+  TempVms,
+  type TempVmsShape,
+  type VmError
+} from "@vm/core"
+import { generateTempName, resolveMounts, sameMounts, validateTempName, withFileLock } from "@vm/core/provider"
 import { Effect, Fiber, Layer, Option } from "effect"
 import { DockerCli } from "../hypervisors/DockerCli.js"
 import { VBoxManage } from "../hypervisors/VBoxManage.js"

@@ -1,5 +1,5 @@
-import type { VmState } from "@vm/core/model"
-import { diffMounts, type Mount } from "@vm/core/temp/TempVmRecord"
+import type { Mount, VmState } from "@vm/core"
+import { diffMounts } from "@vm/core/provider"
 import { Effect } from "effect"
 import { VagrantProjectTag } from "../project/VagrantProject.js"
 import type { ProviderModule } from "../providers/Provider.js"

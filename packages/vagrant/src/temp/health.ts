@@ -1,5 +1,5 @@
-import { CommandFailed, SshFailed, tail } from "@vm/core/errors"
-import { Progress } from "@vm/core/Progress"
+import { CommandFailed, Progress, SshFailed } from "@vm/core"
+import { tail } from "@vm/core/provider"
 import { Effect, Schedule } from "effect"
 import { SshClient } from "../SshClient.js"
 import { VagrantProjectTag } from "../project/VagrantProject.js"

@@ -1,6 +1,4 @@
-import { VmNotRunning } from "@vm/core/errors"
-import { Progress } from "@vm/core/Progress"
-import type { Mount } from "@vm/core/temp/TempVmRecord"
+import { type Mount, Progress, VmNotRunning } from "@vm/core"
 import { Effect, Option } from "effect"
 import { VBoxManage } from "../hypervisors/VBoxManage.js"
 import { sha256 } from "../hash.js"

@@ -1,8 +1,12 @@
-import type { GlobalConfig, ProjectConfig, VagrantProviderName } from "@vm/core/config/schema"
-import { ProjectConfig as ProjectConfigSchema } from "@vm/core/config/schema"
-import type { ProjectContextShape } from "@vm/core/ProjectContext"
-import { TEMP_WORKSPACE } from "@vm/core/temp/mountRules"
-import type { TempVmRecord } from "@vm/core/temp/TempVmRecord"
+import {
+  type GlobalConfig,
+  type ProjectConfig,
+  ProjectConfig as ProjectConfigSchema,
+  type ProjectContextShape,
+  type TempVmRecord,
+  type VagrantProviderName
+} from "@vm/core"
+import { TEMP_WORKSPACE } from "@vm/core/provider"
 import { Schema } from "effect"
 import * as Path from "node:path"
 

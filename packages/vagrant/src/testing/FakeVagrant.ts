@@ -1,5 +1,5 @@
-import { CommandFailed, SshFailed } from "@vm/core/errors"
-import { ProcessRunner, type RunResult } from "@vm/core/process/ProcessRunner"
+import { CommandFailed, SshFailed } from "@vm/core"
+import { ProcessRunner, type RunResult } from "@vm/core/provider"
 import { Effect, Layer, Ref } from "effect"
 import { execFileSync } from "node:child_process"
 import * as Crypto from "node:crypto"
