@@ -1,0 +1,85 @@
+import { Console, Effect, Ref, Schedule } from "effect"
+import { interruptIsNormalEnd } from "../interruptExit.js"
+import { palette, useColor } from "../statusDashboard.js"
+import { ndjsonLine, redraw, SCREEN_END, SCREEN_START, watchFrame } from "../watchScreen.js"
+
+/** One way of showing machines' status: `vm status [--all]`, `vm temp status [--all]`. */
+export interface StatusView<A, E, R> {
+  /** The machines' reports now. Fails only when not even the machines can be listed (a machine that cannot be asked is a report saying so). */
+  readonly collect: Effect.Effect<ReadonlyArray<A>, E, R>
+  /** The human form of the reports. Pure. */
+  readonly render: (items: ReadonlyArray<A>, options: { readonly color: boolean; readonly now: number }) => string
+  /** What `--json` prints for one machine. */
+  readonly json: (item: A) => object
+}
+
+/** Names seen before keep their place; new ones are added at the end. */
+export const mergeNames = (before: ReadonlyArray<string>, now: ReadonlyArray<string>): ReadonlyArray<string> => [
+  ...before,
+  ...now.filter((name) => !before.includes(name))
+]
+
+/**
+ * The machines to show in each frame: those there now, after those seen in earlier frames (so one
+ * destroyed meanwhile stays, reported missing). Once a frame was shown, a listing that fails
+ * (a state file being rewritten) means the machines seen so far.
+ */
+export const rememberingNames = <E, R>(names: Effect.Effect<ReadonlyArray<string>, E, R>) =>
+  Effect.map(Ref.make<ReadonlyArray<string>>([]), (seen) =>
+    Effect.gen(function*() {
+      const before = yield* Ref.get(seen)
+      const now = yield* names.pipe(Effect.catchAll((e) => before.length > 0 ? Effect.succeed(before) : Effect.fail(e)))
+      return yield* Ref.updateAndGet(seen, (b) => mergeNames(b, now))
+    }))
+
+/** Every item in one pretty JSON array (`--all --json`), or the rendered text. */
+export const printOnce = <A, E, R>(view: StatusView<A, E, R>, json: boolean) =>
+  Effect.gen(function*() {
+    const items = yield* view.collect
+    yield* Console.log(json ? JSON.stringify(items.map(view.json), null, 2) : view.render(items, { color: useColor(), now: Date.now() }))
+  })
+
+/** Stdout closed under us (`vm status --watch | head -1`): the reader has all it wants. */
+class StdoutClosed {
+  readonly _tag = "StdoutClosed"
+}
+
+const write = (text: string) =>
+  Effect.async<void, StdoutClosed>((resume) => {
+    process.stdout.write(text, (error) => resume(error ? Effect.fail(new StdoutClosed()) : Effect.void))
+  })
+
+/** Without a listener a closed pipe's EPIPE would be thrown as an uncaught exception: `write` reports it instead. */
+const ignoreStdoutErrors = Effect.acquireRelease(
+  Effect.sync(() => {
+    const ignore = () => undefined
+    process.stdout.on("error", ignore)
+    return ignore
+  }),
+  (ignore) => Effect.sync(() => process.stdout.off("error", ignore))
+)
+
+/**
+ * `--watch`: collects every `intervalMs` (at once when a frame took longer; frames never pile up)
+ * until Ctrl-C, which ends the command with exit 0. On a terminal (and without --json) each frame
+ * redraws the previous one in place; otherwise every machine's report is one NDJSON line per frame.
+ */
+export const watchStatus = <A, E, R>(view: StatusView<A, E, R>, intervalMs: number, json: boolean) =>
+  Effect.gen(function*() {
+    yield* interruptIsNormalEnd
+    yield* ignoreStdoutErrors
+    const onTerminal = process.stdout.isTTY === true && !json
+    const color = useColor()
+    const frame = Effect.gen(function*() {
+      const items = yield* view.collect
+      const at = new Date()
+      if (!onTerminal) return yield* write(items.map((item) => `${ndjsonLine(view.json(item), at)}\n`).join(""))
+      const body = view.render(items, { color, now: at.getTime() })
+      yield* write(redraw(watchFrame(intervalMs, at, body, palette(color).dim), process.stdout.rows))
+    })
+    const frames = Effect.repeat(frame, Schedule.fixed(`${intervalMs} millis`))
+    const watching = onTerminal
+      ? Effect.acquireUseRelease(write(SCREEN_START), () => frames, () => Effect.ignore(write(SCREEN_END)))
+      : frames
+    yield* watching.pipe(Effect.catchTag("StdoutClosed", () => Effect.void))
+  }).pipe(Effect.scoped)
