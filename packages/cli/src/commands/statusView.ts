@@ -1,4 +1,4 @@
-import { Console, Effect, Ref, Schedule } from "effect"
+import { Console, Data, Effect, Ref, Schedule } from "effect"
 import { interruptIsNormalEnd } from "../interruptExit.js"
 import { palette, useColor } from "../statusDashboard.js"
 import { ndjsonLine, redraw, SCREEN_END, SCREEN_START, watchFrame } from "../watchScreen.js"
@@ -40,9 +40,7 @@ export const printOnce = <A, E, R>(view: StatusView<A, E, R>, json: boolean) =>
   })
 
 /** Stdout closed under us (`vm status --watch | head -1`): the reader has all it wants. */
-class StdoutClosed {
-  readonly _tag = "StdoutClosed"
-}
+class StdoutClosed extends Data.TaggedError("StdoutClosed") {}
 
 const write = (text: string) =>
   Effect.async<void, StdoutClosed>((resume) => {
