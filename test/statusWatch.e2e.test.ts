@@ -273,5 +273,21 @@ describe.runIf(e2e.ok)("vm status --all / --watch (real vagrant, docker provider
     const table = await sb.runVm(["temp", "status", "--all"], { cwd: sb.root })
     expectOk(table)
     expect(table.stdout.split("\n").slice(1, 2)).toEqual([expect.stringMatching(/^e2e-watch-temp +running +/)])
+
+    // and live: one NDJSON line per temp VM per frame, with its temp details
+    const run = track(
+      spawn(process.execPath, [VM_BIN, "temp", "status", "--all", "--watch", "--interval", "1"], {
+        cwd: sb.root,
+        env: vmEnv(sb.home, {}),
+        detached: true
+      }),
+      live
+    )
+    await run.until((out) => out.split("\n").length > 2, 120_000, "two lines")
+    process.kill(-run.child.pid!, "SIGINT")
+    expect(await run.exited, run.output()).toBe(0)
+    for (const line of ndjson(run.output())) {
+      expect(line).toMatchObject({ name: "e2e-watch-temp", state: "running", errors: [], temp: { mounts: [] } })
+    }
   })
 })

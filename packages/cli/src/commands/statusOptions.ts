@@ -21,6 +21,7 @@ export const watchOption = Options.all({
     )
   ),
   interval: Options.text("interval").pipe(
+    Options.withPseudoName("S"),
     Options.withDescription(`Seconds between two frames of --watch (default ${DEFAULT_INTERVAL_S}, at least ${MIN_INTERVAL_S}; 500ms, 2s, 1m also work)`),
     Options.optional
   )

@@ -1,4 +1,4 @@
-import { Console, Data, Effect, Ref, Schedule } from "effect"
+import { Clock, Console, Data, Effect, Ref, type Scope } from "effect"
 import { interruptIsNormalEnd } from "../interruptExit.js"
 import { palette, useColor } from "../statusDashboard.js"
 import { ndjsonLine, redraw, SCREEN_END, SCREEN_START, watchFrame } from "../watchScreen.js"
@@ -40,44 +40,69 @@ export const printOnce = <A, E, R>(view: StatusView<A, E, R>, json: boolean) =>
   })
 
 /** Stdout closed under us (`vm status --watch | head -1`): the reader has all it wants. */
-class StdoutClosed extends Data.TaggedError("StdoutClosed") {}
+export class StdoutClosed extends Data.TaggedError("StdoutClosed") {}
 
-const write = (text: string) =>
-  Effect.async<void, StdoutClosed>((resume) => {
-    process.stdout.write(text, (error) => resume(error ? Effect.fail(new StdoutClosed()) : Effect.void))
-  })
+/** Where a watch draws: the process's stdout, or a test's buffer. */
+export interface WatchOutput {
+  readonly isTerminal: boolean
+  readonly color: boolean
+  /** The terminal's rows now (it may be resized meanwhile); undefined when unknown. */
+  readonly rows: () => number | undefined
+  readonly write: (text: string) => Effect.Effect<void, StdoutClosed>
+}
 
-/** Without a listener a closed pipe's EPIPE would be thrown as an uncaught exception: `write` reports it instead. */
-const ignoreStdoutErrors = Effect.acquireRelease(
+/**
+ * The process's stdout. Without an error listener a closed pipe's EPIPE would be thrown as an
+ * uncaught exception; with one, `write` reports it instead.
+ */
+const stdoutOutput: Effect.Effect<WatchOutput, never, Scope.Scope> = Effect.acquireRelease(
   Effect.sync(() => {
     const ignore = () => undefined
     process.stdout.on("error", ignore)
     return ignore
   }),
   (ignore) => Effect.sync(() => process.stdout.off("error", ignore))
-)
+).pipe(Effect.map((): WatchOutput => ({
+  isTerminal: process.stdout.isTTY === true,
+  color: useColor(),
+  rows: () => process.stdout.rows,
+  write: (text: string) =>
+    Effect.async<void, StdoutClosed>((resume) => {
+      process.stdout.write(text, (error) => resume(error ? Effect.fail(new StdoutClosed()) : Effect.void))
+    })
+})))
 
 /**
  * `--watch`: collects every `intervalMs` (at once when a frame took longer; frames never pile up)
  * until Ctrl-C, which ends the command with exit 0. On a terminal (and without --json) each frame
  * redraws the previous one in place; otherwise every machine's report is one NDJSON line per frame.
  */
-export const watchStatus = <A, E, R>(view: StatusView<A, E, R>, intervalMs: number, json: boolean) =>
+export const watchStatus = <A, E, R>(
+  view: StatusView<A, E, R>,
+  intervalMs: number,
+  json: boolean,
+  output: Effect.Effect<WatchOutput, never, Scope.Scope> = stdoutOutput
+) =>
   Effect.gen(function*() {
     yield* interruptIsNormalEnd
-    yield* ignoreStdoutErrors
-    const onTerminal = process.stdout.isTTY === true && !json
-    const color = useColor()
+    const out = yield* output
+    const onTerminal = out.isTerminal && !json
     const frame = Effect.gen(function*() {
       const items = yield* view.collect
-      const at = new Date()
-      if (!onTerminal) return yield* write(items.map((item) => `${ndjsonLine(view.json(item), at)}\n`).join(""))
-      const body = view.render(items, { color, now: at.getTime() })
-      yield* write(redraw(watchFrame(intervalMs, at, body, palette(color).dim), process.stdout.rows))
+      const at = new Date(yield* Clock.currentTimeMillis)
+      if (!onTerminal) return yield* out.write(items.map((item) => `${ndjsonLine(view.json(item), at)}\n`).join(""))
+      const body = view.render(items, { color: out.color, now: at.getTime() })
+      yield* out.write(redraw(watchFrame(intervalMs, at, body, palette(out.color).dim), out.rows()))
     })
-    const frames = Effect.repeat(frame, Schedule.fixed(`${intervalMs} millis`))
+    // each frame starts an interval after the one before, or at once when that one took longer
+    const frames = Effect.forever(Effect.gen(function*() {
+      const started = yield* Clock.currentTimeMillis
+      yield* frame
+      const took = (yield* Clock.currentTimeMillis) - started
+      yield* Effect.sleep(`${Math.max(0, intervalMs - took)} millis`)
+    }))
     const watching = onTerminal
-      ? Effect.acquireUseRelease(write(SCREEN_START), () => frames, () => Effect.ignore(write(SCREEN_END)))
+      ? Effect.acquireUseRelease(out.write(SCREEN_START), () => frames, () => Effect.ignore(out.write(SCREEN_END)))
       : frames
     yield* watching.pipe(Effect.catchTag("StdoutClosed", () => Effect.void))
   }).pipe(Effect.scoped)
