@@ -214,7 +214,7 @@ function mergeEnv(base: NodeJS.ProcessEnv, extra: RunOptions["env"]): NodeJS.Pro
 }
 
 /** Environment of the vm CLI: hermetic (host VM_* / VAGRANT_* location overrides dropped). */
-function vmEnv(home: string, extra: RunOptions["env"]): NodeJS.ProcessEnv {
+export function vmEnv(home: string, extra: RunOptions["env"]): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) {
     if (k.startsWith("VM_")) continue

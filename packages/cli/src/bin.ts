@@ -4,6 +4,7 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { HomeDir } from "@vm/core/config/load"
 import { Cause, Console, Effect, Exit, Layer, Option } from "effect"
 import { cli } from "./Cli.js"
+import { interruptExitCode } from "./interruptExit.js"
 
 const isDomainError = (e: unknown): e is { _tag: string; message: string } =>
   typeof e === "object" && e !== null && "_tag" in e && "message" in e
@@ -23,7 +24,7 @@ NodeRuntime.runMain(main, {
   teardown: (exit, onExit) => {
     // exit now: a timed-out child that was signalled but is slow to die must not hold the process open
     if (Exit.isSuccess(exit)) return process.exit(0)
-    if (Cause.isInterruptedOnly(exit.cause)) return onExit(130)
+    if (Cause.isInterruptedOnly(exit.cause)) return onExit(interruptExitCode())
     const failure = Cause.failureOption(exit.cause)
     if (Option.isNone(failure)) {
       process.stderr.write(`vm: internal error\n${Cause.pretty(exit.cause)}\n`)

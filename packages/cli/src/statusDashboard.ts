@@ -1,11 +1,15 @@
 import type { ServiceStatus, StatusReport } from "@vm/core/StatusReport"
 
-type Paint = (text: string) => string
+export type Paint = (text: string) => string
 
 const sgr = (code: string): Paint => (text) => `\x1b[${code}m${text}\x1b[0m`
 const plain: Paint = (text) => text
 const PAINTS = { green: sgr("32"), yellow: sgr("33"), red: sgr("31"), dim: sgr("2"), bold: sgr("1") }
-type Colors = Record<keyof typeof PAINTS, Paint>
+export type Colors = Record<keyof typeof PAINTS, Paint>
+
+/** The paints for one output: real colours, or none. */
+export const palette = (color: boolean): Colors =>
+  color ? PAINTS : { green: plain, yellow: plain, red: plain, dim: plain, bold: plain }
 
 /** Colours for stdout: only on a terminal, and never when NO_COLOR is set (no-color.org). */
 export const useColor = (stream: { readonly isTTY?: boolean } = process.stdout, env = process.env): boolean =>
@@ -14,7 +18,7 @@ export const useColor = (stream: { readonly isTTY?: boolean } = process.stdout, 
 /** Docker dashboard-like thresholds, in percent of capacity: [yellow above, red above]. */
 export const THRESHOLDS = { cpu: [50, 80], memory: [70, 90], disk: [80, 90] } as const
 
-const byThreshold = (c: Colors, percent: number, [warn, bad]: readonly [number, number]): Paint =>
+export const byThreshold = (c: Colors, percent: number, [warn, bad]: readonly [number, number]): Paint =>
   percent > bad ? c.red : percent > warn ? c.yellow : c.green
 
 export const formatUptime = (seconds: number): string => {
@@ -26,8 +30,8 @@ export const formatUptime = (seconds: number): string => {
   return d > 0 ? `${d}d ${h}h` : h > 0 ? `${h}h ${two(m)}m` : m > 0 ? `${m}m ${two(s)}s` : `${s}s`
 }
 
-const fixed = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1))
-const percentOf = (used: number, total: number) => (total > 0 ? (used / total) * 100 : 0)
+export const fixed = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1))
+export const percentOf = (used: number, total: number) => (total > 0 ? (used / total) * 100 : 0)
 
 /** `used / total UNIT (p%)`, coloured by the share used; "-" when unknown. */
 const usage = (c: Colors, used: number | null, total: number | null, unit: string, limits: readonly [number, number]) => {
@@ -36,7 +40,7 @@ const usage = (c: Colors, used: number | null, total: number | null, unit: strin
   return `${fixed(used)} / ${fixed(total)} ${unit}  ${byThreshold(c, p, limits)(`${p.toFixed(1)}%`)}`
 }
 
-const stateColor = (c: Colors, report: StatusReport): Paint =>
+export const stateColor = (c: Colors, report: StatusReport): Paint =>
   report.state === "running"
     ? c.green
     : report.state === "broken" || report.state === "unknown"
@@ -77,7 +81,7 @@ export const renderDashboard = (
     start: `vm start ${report.name}`,
     restart: `vm restart ${report.name}`
   }
-  const c: Colors = options.color ? PAINTS : { green: plain, yellow: plain, red: plain, dim: plain, bold: plain }
+  const c = palette(options.color)
   const now = options.now ?? Date.now()
   const lines: Array<string> = []
   const row = (label: string, value: string) => lines.push(`  ${label.padEnd(9)}${value}`.trimEnd())

@@ -1,10 +1,17 @@
 import { Command, Options } from "@effect/cli"
+import { InvalidInput } from "@vm/core/errors"
 import { Lifecycle } from "@vm/core/Lifecycle"
-import { Console, Effect } from "effect"
+import { ProjectContext } from "@vm/core/ProjectContext"
+import { VagrantProjectTag } from "@vm/vagrant"
+import { Console, Effect, Option } from "effect"
 import { resolveName } from "../project.js"
+import { renderDashboard } from "../statusDashboard.js"
+import { renderStatusTable } from "../statusTable.js"
 import { nameArg } from "./lifecycle.js"
 import { withProject } from "./root.js"
-import { printStatus, statusReport } from "./statusReport.js"
+import { allOption, freshOption, watchOption } from "./statusOptions.js"
+import { type FullStatusReport, neverFailing, printStatus, reportBoundMs, statusReport, uncollectedReport } from "./statusReport.js"
+import { printOnce, rememberingNames, type StatusView, watchStatus } from "./statusView.js"
 
 export const jsonOption = Options.boolean("json").pipe(Options.withDescription("Print JSON"))
 
@@ -23,15 +30,52 @@ export const list = Command.make("list", { json: jsonOption }, ({ json }) =>
 
 export const status = Command.make(
   "status",
-  {
-    name: nameArg,
-    json: jsonOption,
-    fresh: Options.boolean("fresh").pipe(Options.withDescription("Collect live values (skip the few-second report cache)"))
-  },
-  ({ fresh, json, name }) =>
+  { name: nameArg, json: jsonOption, fresh: freshOption, all: allOption, watch: watchOption },
+  ({ all, fresh, json, name, watch }) =>
     withProject(Effect.gen(function*() {
-      const instance = yield* resolveName(name)
-      const report = yield* statusReport(instance, { fresh })
-      yield* json ? Console.log(JSON.stringify(report, null, 2)) : printStatus(report)
+      if (all && Option.isSome(name)) {
+        return yield* new InvalidInput({ what: "vm status", reason: `give a machine ('${name.value}') or --all, not both` })
+      }
+      if (!all && Option.isNone(watch)) {
+        const report = yield* statusReport(yield* resolveName(name), { fresh })
+        return yield* json ? Console.log(JSON.stringify(report, null, 2)) : printStatus(report)
+      }
+      const project = yield* VagrantProjectTag
+      const names = all
+        ? Effect.map(project.readState, (s) => Object.keys(s.instances))
+        : Effect.succeed([yield* resolveName(name)])
+      const view = yield* projectStatusView(names, { fresh: fresh || Option.isSome(watch), table: all })
+      return yield* Option.isSome(watch) ? watchStatus(view, watch.value, json) : printOnce(view, json)
     }))
-).pipe(Command.withDescription("Show a machine's state, resources, services and uptime"))
+).pipe(Command.withDescription("Show a machine's state, resources, services and uptime (--all: every machine; --watch: live)"))
+
+/** `vm status --all` / `--watch`: the named machines' reports, queried in parallel. */
+const projectStatusView = <E, R>(
+  names: Effect.Effect<ReadonlyArray<string>, E, R>,
+  options: { readonly fresh: boolean; readonly table: boolean }
+) =>
+  Effect.gen(function*() {
+    const project = yield* VagrantProjectTag
+    const bound = reportBoundMs(yield* ProjectContext)
+    const current = yield* rememberingNames(names)
+    return {
+      collect: Effect.flatMap(current, (list) =>
+        Effect.forEach(
+          list,
+          (name) =>
+            neverFailing(
+              statusReport(name, { fresh: options.fresh }),
+              bound,
+              (state, reason) => uncollectedReport({ name, provider: project.provider }, state, reason, new Date())
+            ),
+          { concurrency: "unbounded" }
+        )),
+      render: (reports, { color, now }) =>
+        !options.table
+          ? reports.map((r) => renderDashboard(r, { color, now })).join("\n")
+          : reports.length === 0
+          ? "no machines (create one with `vm create`)"
+          : renderStatusTable(reports, { color, now }),
+      json: (report) => report
+    } satisfies StatusView<FullStatusReport, E, unknown>
+  })

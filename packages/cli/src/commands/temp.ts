@@ -1,16 +1,20 @@
 import { Args, Command, Options, Prompt } from "@effect/cli"
 import { VagrantProviderName } from "@vm/core/config/schema"
 import { Lifecycle } from "@vm/core/Lifecycle"
-import type { Mount, TempVmRecord } from "@vm/core/temp/TempVmRecord"
-import { sameMounts } from "@vm/core/temp/TempVmRecord"
+import type { TempVmRecord } from "@vm/core/temp/TempVmRecord"
 import { TempVms } from "@vm/core/TempVms"
 import { runDetached } from "@vm/vagrant/temp/TempVmsLive"
 import { Console, Effect, Option } from "effect"
 import { GuestExit } from "../GuestExit.js"
+import { mountLines, pendingMounts, tempDetails } from "../tempMounts.js"
 import { withTemp, withTempVm } from "../tempProject.js"
 import { describe } from "./lifecycle.js"
 import { jsonOption } from "./query.js"
+import { InvalidInput } from "@vm/core/errors"
+import { allOption, freshOption, watchOption } from "./statusOptions.js"
 import { printStatus, statusReport } from "./statusReport.js"
+import { printOnce, watchStatus } from "./statusView.js"
+import { tempCommands, tempStatusView } from "./tempStatus.js"
 
 const nameOption = Options.text("name").pipe(
   Options.withAlias("n"),
@@ -18,16 +22,7 @@ const nameOption = Options.text("name").pipe(
   Options.optional
 )
 
-const mountLine = (m: Mount) => `  ${m.source} -> ${m.target} (${m.readonly ? "ro" : "rw"})`
-const pendingMounts = (r: TempVmRecord) => r.appliedMounts === null || !sameMounts(r.appliedMounts, r.mounts)
-const printMounts = (record: TempVmRecord) =>
-  Effect.gen(function*() {
-    if (record.mounts.length === 0) yield* Console.log("  (no mounts)")
-    for (const m of record.mounts) yield* Console.log(mountLine(m))
-    if (pendingMounts(record)) {
-      yield* Console.log(`  (not applied yet: run \`vm temp start --name ${record.name}\`)`)
-    }
-  })
+const printMounts = (record: TempVmRecord) => Effect.forEach(mountLines(record), (line) => Console.log(line), { discard: true })
 
 /** An interactive shell in the temp VM; its exit code becomes vm's. */
 const shell = (name: Option.Option<string>) =>
@@ -194,31 +189,33 @@ export const exec = Command.make(
 export const status = Command.make("status", {
   name: nameOption,
   json: jsonOption,
-  fresh: Options.boolean("fresh").pipe(Options.withDescription("Collect live values (skip the few-second report cache)"))
-}, ({ fresh, json, name }) =>
-  withTempVm(name, (resolved) =>
-    Effect.gen(function*() {
-      const commands = {
-        connect: `vm temp ssh --name ${resolved}`,
-        start: `vm temp start --name ${resolved}`,
-        restart: `vm temp restart --name ${resolved}`
-      }
-      const report = yield* statusReport(resolved, { fresh, commands })
-      const record = yield* (yield* TempVms).get(resolved)
-      if (json) {
-        const temp = {
-          mounts: record.mounts,
-          pendingMounts: pendingMounts(record),
-          createdAt: record.createdAt,
-          projectDir: record.projectDir,
-          autoDestroy: record.autoDestroy
-        }
-        return yield* Console.log(JSON.stringify({ ...report, temp }, null, 2))
-      }
-      yield* printStatus(report, commands)
-      yield* Console.log("  mounts:")
-      yield* printMounts(record)
-    }))).pipe(Command.withDescription("Show a temp VM's status and mounts"))
+  fresh: freshOption,
+  all: allOption,
+  watch: watchOption
+}, ({ all, fresh, json, name, watch }) =>
+  Effect.gen(function*() {
+    if (all && Option.isSome(name)) {
+      return yield* new InvalidInput({ what: "vm temp status", reason: `give a temp VM (--name ${name.value}) or --all, not both` })
+    }
+    if (all || Option.isSome(watch)) {
+      return yield* withTemp(Effect.gen(function*() {
+        const temp = yield* TempVms
+        const names = all ? temp.names : Effect.succeed([yield* temp.resolve(Option.getOrUndefined(name))])
+        const view = yield* tempStatusView(names, { fresh: fresh || Option.isSome(watch), table: all })
+        return yield* Option.isSome(watch) ? watchStatus(view, watch.value, json) : printOnce(view, json)
+      }))
+    }
+    return yield* withTempVm(name, (resolved) =>
+      Effect.gen(function*() {
+        const commands = tempCommands(resolved)
+        const report = yield* statusReport(resolved, { fresh, commands })
+        const record = yield* (yield* TempVms).get(resolved)
+        if (json) return yield* Console.log(JSON.stringify({ ...report, temp: tempDetails(record) }, null, 2))
+        yield* printStatus(report, commands)
+        yield* Console.log("  mounts:")
+        yield* printMounts(record)
+      }))
+  })).pipe(Command.withDescription("Show a temp VM's status and mounts (--all: every temp VM; --watch: live)"))
 
 const lifecycle = (verb: "start" | "stop" | "restart", description: string) =>
   Command.make(verb, { name: nameOption }, ({ name }) =>
