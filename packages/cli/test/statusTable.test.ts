@@ -11,7 +11,7 @@ const running: TableReport = {
   rawState: "running",
   isRunning: true,
   uptimeSeconds: 3725,
-  resources: { cpuPercent: 12.7, cpuCount: 2, memoryUsedMb: 819.2, memoryLimitMb: 2048, diskUsedGb: 23.13, diskTotalGb: 251.97 },
+  resources: { cpuPercent: 12.7, cpuWindowSeconds: 2, cpuCount: 2, memoryUsedMb: 819.2, memoryLimitMb: 2048, diskUsedGb: 23.13, diskTotalGb: 251.97 },
   services: [
     { name: "web", isRunning: true, port: 8080, hostPort: 8080, detail: "pid 162, listening on 8080", error: null },
     { name: "db", isRunning: true, port: 5432, hostPort: null, detail: "pid 170", error: null }
