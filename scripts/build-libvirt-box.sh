@@ -13,7 +13,7 @@
 # from the host's configured mirror.
 #
 # Guest: user vagrant (uid 1000, Vagrant's insecure public key, passwordless sudo), sshd
-# enabled, eth0 by DHCP (ifupdown, net.ifnames=0), root on /dev/vda (ext4, no partition
+# enabled, eth0 by DHCP (systemd-networkd; ifupdown stays installed but masked; net.ifnames=0), root on /dev/vda (ext4, no partition
 # table, no bootloader), serial console on ttyS0 (getty from console=ttyS0).
 #
 # Direct kernel boot: vagrant-libvirt's `kernel`/`initrd` options take HOST paths, so the
@@ -44,7 +44,7 @@
 #       TMPDIR_BASE      parent of the scratch dir (default /var/tmp; always removed on exit)
 set -euo pipefail
 
-BOX_REV=2
+BOX_REV=3
 BOX_NAME=${VM_LIBVIRT_BOX:-vm-local/debian-libvirt}
 IMAGE=${VM_E2E_IMAGE:-vm-local/debian:bookworm}
 STATE=${VM_LIBVIRT_STATE:-/var/lib/vm-local/libvirt-box}
@@ -236,35 +236,28 @@ CONF
 # exit status of `vagrant ssh -c ...` into 1
 rm -f /etc/skel/.bash_logout /home/vagrant/.bash_logout /root/.bash_logout
 [ -s /etc/ssh/ssh_host_ed25519_key ] || ssh-keygen -A
-systemctl enable ssh.service networking.service >/dev/null 2>&1
+systemctl enable ssh.service >/dev/null 2>&1
 # periodic jobs that only burn emulated CPU in a short-lived test VM (apt-daily would also
 # try to reach the mirror, which the loopback-only NIC does not allow)
 systemctl mask apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer e2scrub_reap.service \
   fstrim.timer >/dev/null 2>&1
 # a VM has no use for the docker image's sshd wrapper
 rm -f /usr/local/sbin/vm-sshd
-# Boot time under TCG (systemd-analyze critical-chain, rev 1: ssh up 29 s into userspace):
-# ifupdown-pre runs `udevadm settle` for every configured interface, 14 s of waiting for the
-# coldplug of all devices; eth0 (virtio_net, in the initrd) is all networking needs, so wait for
-# that alone (at most 30 s). sshd waits for no network: it listens on every address, and the
-# loopback hostfwd reaches it once DHCP is done (3 s saved: networking and ssh start together).
-mkdir -p /etc/systemd/system/ifupdown-pre.service.d /etc/systemd/system/ssh.service.d
-cat > /etc/systemd/system/ifupdown-pre.service.d/vm-local.conf <<'UNIT'
-[Service]
-ExecStart=
-# (systemd expands $VAR itself: $$ is a literal $)
-ExecStart=/bin/sh -c 'i=0; while [ ! -e /sys/class/net/eth0 ] && [ $$i -lt 300 ]; do sleep 0.1; i=$$((i+1)); done'
-UNIT
-cat > /etc/systemd/system/ssh.service.d/vm-local.conf <<'UNIT'
-[Unit]
-After=
-After=auditd.service
-UNIT
+# Boot time under TCG (systemd-analyze critical-chain; rev 1: ssh up 29 s into userspace, rev 3: ~8 s):
+# ifupdown's networking.service waits for `udevadm settle` (14 s of coldplugging every device) and
+# then dhclient and its shell hooks (7 s); ssh.service waits for network.target behind it.
+# systemd-networkd does DHCP in-process and reaches network.target at once, so sshd starts while
+# the lease is negotiated; eth0's driver (virtio_net) is in the initrd.
+mkdir -p /etc/systemd/network
+printf '[Match]\nName=eth0\n\n[Network]\nDHCP=ipv4\n' > /etc/systemd/network/eth0.network
+systemctl disable networking.service >/dev/null 2>&1 || true
+systemctl mask networking.service ifupdown-pre.service >/dev/null 2>&1
+systemctl enable systemd-networkd.service >/dev/null 2>&1
 CHROOT
 install -m 0600 "$VAGRANT_PUB" "$ROOT/home/vagrant/.ssh/authorized_keys"
 chroot "$ROOT" chown -R vagrant:vagrant /home/vagrant/.ssh
 echo '/dev/vda / ext4 defaults,errors=remount-ro 0 1' >"$ROOT/etc/fstab"
-printf 'auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet dhcp\n' >"$ROOT/etc/network/interfaces"
+printf 'auto lo\niface lo inet loopback\n' >"$ROOT/etc/network/interfaces"   # eth0: systemd-networkd
 echo vm-libvirt >"$ROOT/etc/hostname"
 printf '127.0.0.1 localhost\n127.0.1.1 vm-libvirt\n::1 localhost ip6-localhost ip6-loopback\n' >"$ROOT/etc/hosts"
 : >"$ROOT/etc/resolv.conf"   # dhclient writes it at boot
