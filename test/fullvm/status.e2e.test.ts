@@ -8,7 +8,7 @@
 import { statfs } from "node:fs/promises"
 import { uptime as hostUptime } from "node:os"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { StatusReport } from "@vm/core/StatusReport"
+import { noResources, type StatusReport } from "@vm/core/StatusReport"
 import { domState, fullVmAvailable, type FullVmSandbox, libvirtVmYaml, makeFullVmSandbox, panicGuest, virsh } from "../support/fullvm.js"
 import { formatResult, type RunResult } from "../support/sandbox.js"
 import { expectOk, parseJson } from "../support/vm.js"
@@ -132,7 +132,7 @@ describe.runIf(fullvm.ok)("vm status on a full VM (libvirt, QEMU/TCG)", () => {
     expect(report.errors, formatResult(result)).toHaveLength(1)
     expect(report.errors[0]).toMatch(/^ssh to 'dev' failed/)
     expect(report.errors[0]).toContain(`${SSH_TIMEOUT_S} s`)
-    expect(Object.values(report.resources)).toEqual([null, null, null, null, null, null])
+    expect(report.resources).toEqual(noResources)
     expect(web(report)?.isRunning).toBeNull()
     expect(result.durationMs, formatResult(result)).toBeLessThan(SSH_TIMEOUT_S * 1000 + SLACK_MS)
 
