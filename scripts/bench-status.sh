@@ -82,7 +82,7 @@ ID=$(cat ".vm/vagrant/machines/dev/$PROVIDER/id")
 
 close_master() { ssh -F .vm/ssh/dev.config -o "ControlPath=$CONTROL_DIR/%C" -O exit dev >/dev/null 2>&1 || true; }
 prep_cold() { rm -rf .vm/status; close_master; }
-prep_cold_noconfig() { rm -rf .vm/status .vm/ssh; close_master; }
+prep_cold_noconfig() { close_master; rm -rf .vm/status .vm/ssh; }   # close first: it needs the config
 prep_none() { :; }
 
 declare -A TIMES
