@@ -74,7 +74,7 @@ describe("neverFailing", () => {
       rawState: "not_created",
       isRunning: false,
       uptimeSeconds: null,
-      resources: { cpuPercent: null, cpuCount: null, memoryUsedMb: null, memoryLimitMb: null, diskUsedGb: null, diskTotalGb: null },
+      resources: { cpuPercent: null, cpuWindowSeconds: null, cpuCount: null, memoryUsedMb: null, memoryLimitMb: null, diskUsedGb: null, diskTotalGb: null },
       services: [],
       errors: ["no machine named 'web' (known: dev)"],
       notices: [],
