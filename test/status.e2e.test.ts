@@ -236,6 +236,7 @@ describe.runIf(e2e.ok)("vm status (real vagrant, docker provider)", () => {
         errors: [],
         resources: {
           cpuPercent: null,
+          cpuWindowSeconds: null,
           cpuCount: null,
           memoryUsedMb: null,
           memoryLimitMb: null,
