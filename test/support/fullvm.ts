@@ -27,7 +27,10 @@ import { existsSync, readFileSync } from "node:fs"
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
-import { formatResult, makeSandbox, type RunResult, type Sandbox, type SandboxOptions, sh } from "./sandbox.js"
+import { chownTree, formatResult, makeSandbox, type RunResult, type Sandbox, type SandboxOptions, sh } from "./sandbox.js"
+
+/** uid/gid of the `vagrant` user in the libvirt box (scripts/build-libvirt-box.sh). */
+const GUEST_UID = 1000
 
 export const LIBVIRT_URI = "qemu:///system"
 export const BOX_ROOT = "/var/lib/vm-local/libvirt-box"
@@ -309,6 +312,10 @@ export async function makeFullVmSandbox(
   if (box === undefined) throw new Error(`full-VM tier: no box (${SETUP_COMMAND})`)
   const sb = await makeSandbox(opts)
   try {
+    // 9p in passthrough mode (vagrant-libvirt's default) checks permissions with the host's uids: the
+    // guest user (uid 1000) writes the workspace of a checkout that uid owns, as on a one-user laptop
+    // (the docker provider instead gives the guest user the host user's ids; see README)
+    if (process.getuid?.() === 0) await chownTree(sb.project, GUEST_UID, GUEST_UID)
     await addBox(sb.home, box)
   } catch (e) {
     await sb.cleanup()

@@ -233,7 +233,7 @@ export function vmEnv(home: string, extra: RunOptions["env"]): NodeJS.ProcessEnv
   return mergeEnv(env, extra)
 }
 
-async function chownTree(path: string, uid: number, gid: number): Promise<void> {
+export async function chownTree(path: string, uid: number, gid: number): Promise<void> {
   await chown(path, uid, gid)
   const st = await lstat(path)
   if (!st.isDirectory()) return
