@@ -97,6 +97,41 @@ const inspectState = (env: ProviderEnv, id: string, timeoutMs: number) =>
     )
   )
 
+/**
+ * The local image's first revision whose entrypoint gives the guest user the host user's ids
+ * (scripts/build-image.sh, label dev.vm.image-rev): an older one ignores them, and the workspace is then
+ * not writable by the guest user.
+ */
+export const LOCAL_IMAGE_MIN_REV = 3
+const IMAGE_INSPECT_FORMAT = "{{.Id}} {{json .Config.Labels}}"
+
+/** Pure: the `docker image inspect --format IMAGE_INSPECT_FORMAT` line → short id and the image-rev label (if any). */
+export const parseImageInspect = (stdout: string): { readonly shortId: string; readonly rev: number | undefined } => {
+  const line = stdout.trim()
+  const space = line.indexOf(" ")
+  const id = (space < 0 ? line : line.slice(0, space)).replace(/^sha256:/, "").slice(0, 12)
+  let rev: number | undefined
+  try {
+    const labels: unknown = JSON.parse(space < 0 ? "null" : line.slice(space + 1))
+    const value = typeof labels === "object" && labels !== null ? (labels as Record<string, unknown>)["dev.vm.image-rev"] : undefined
+    if (typeof value === "string" && /^\d+$/.test(value)) rev = Number(value)
+  } catch {
+    // not JSON: no labels to read
+  }
+  return { shortId: id, rev }
+}
+
+const imageCheck = (image: string, stdout: string) => {
+  const { rev, shortId } = parseImageInspect(stdout)
+  if (image !== DEFAULT_DOCKER_IMAGE) return ok(`${image} (${shortId})`)
+  return rev !== undefined && rev >= LOCAL_IMAGE_MIN_REV
+    ? ok(`${image} (${shortId}, rev ${rev})`)
+    : fail(
+      `the base image ${image} is rev ${rev ?? "unknown"}, older than ${LOCAL_IMAGE_MIN_REV}: its guest user keeps uid 1000, so the workspace is not writable unless yours is 1000 too`,
+      "rebuild it: sudo bash scripts/setup-host.sh (then `vm restart` recreates machines made from the old image)"
+    )
+}
+
 const dockerHostOf = (env: DoctorEnv) => env.environment["DOCKER_HOST"] || undefined
 
 const daemonFix = (env: DoctorEnv, output: string) => {
@@ -135,10 +170,10 @@ const dockerDoctor: ProviderModule["doctor"] = {
         after: ["daemon"],
         fix: "check the docker daemon",
         run: toolCheck(
-          env.tools.docker.run(["image", "inspect", "--format", "{{.Id}}", image], { timeoutMs: env.timeoutMs, check: false }),
+          env.tools.docker.run(["image", "inspect", "--format", IMAGE_INSPECT_FORMAT, image], { timeoutMs: env.timeoutMs, check: false }),
           (r) =>
             r.exitCode === 0
-              ? ok(`${image} (${r.stdout.trim().replace(/^sha256:/, "").slice(0, 12)})`)
+              ? imageCheck(image, r.stdout)
               : !/no such image/i.test(r.stderr)
               ? fail(failure(r), daemonFix(env, r.stderr))
               : image === DEFAULT_DOCKER_IMAGE

@@ -2,6 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { decodeGlobalConfig } from "@vm/core/config/decode"
 import { ConfigInvalid } from "@vm/core/errors"
 import { Effect, Either } from "effect"
+import { parseImageInspect } from "../../src/providers/docker.js"
 import { PROVIDER_NAMES } from "../../src/providers/registry.js"
 import * as F from "../../src/testing/fixtures/hostChecks.js"
 import { check, doctorIn, HOME } from "./world.js"
@@ -18,7 +19,7 @@ describe("vm doctor on a healthy host (recorded answers)", () => {
       expect(report.providers).toEqual(["docker"])
       expect(check(report, "vagrant").detail).toBe("Vagrant 2.3.4 (minimum 2.3.4)")
       expect(check(report, "docker: daemon").detail).toBe("docker engine 20.10.24+dfsg1")
-      expect(check(report, "docker: image vm-local/debian:bookworm").detail).toBe("vm-local/debian:bookworm (5c62d8b4db7b)")
+      expect(check(report, "docker: image vm-local/debian:bookworm").detail).toBe("vm-local/debian:bookworm (dce6398f20fa, rev 3)")
       expect(check(report, "docker: disk").detail).toContain("at /var/lib/docker")
       expect(check(report, "ssh client").detail).toBe(F.OPENSSH_VERSION_LINE)
       const argvs = calls.map((c) => c.argv)
@@ -114,6 +115,31 @@ describe("vm doctor names each problem and its fix", () => {
       expect(image.status).toBe("warn")
       expect(image.fix).toBe("docker pull vm-local/nothere:x")
       expect(other.report.ok).toBe(true)
+    }))
+
+  it.effect("the local base image older than rev 3 (its guest user keeps uid 1000): a failed check naming the rebuild", () =>
+    Effect.gen(function*() {
+      const rev = (label: string) => ({
+        ...F.DOCKER_IMAGE_INSPECT_PRESENT,
+        stdout: F.DOCKER_IMAGE_INSPECT_PRESENT.stdout.replace('"dev.vm.image-rev":"3"', label)
+      })
+      for (const [label, shown] of [['"dev.vm.image-rev":"2"', "rev 2"], ['"dev.vm.image-rev":"x"', "rev unknown"]] as const) {
+        const { report } = yield* doctorIn({ yaml: DOCKER_YAML, answers: [[["docker", "image"], rev(label)]] })
+        const image = check(report, "docker: image vm-local/debian:bookworm")
+        expect(image.status, label).toBe("fail")
+        expect(image.detail).toContain(`is ${shown}, older than 3`)
+        expect(image.fix).toContain("scripts/setup-host.sh")
+        expect(report.ok).toBe(false)
+      }
+      // no labels at all (a user's own image): only present is asked of it
+      const own = yield* doctorIn({
+        yaml: `${DOCKER_YAML}  docker:\n    image: vm-local/nolabel:rec\n`,
+        answers: [[["docker", "image"], F.DOCKER_IMAGE_INSPECT_NO_LABELS]]
+      })
+      expect(check(own.report, "docker: image vm-local/nolabel:rec")).toMatchObject({ status: "ok", detail: "vm-local/nolabel:rec (a6350deaaf67)" })
+      expect(parseImageInspect(F.DOCKER_IMAGE_INSPECT_NO_LABELS.stdout)).toEqual({ shortId: "a6350deaaf67", rev: undefined })
+      expect(parseImageInspect(F.DOCKER_IMAGE_INSPECT_PRESENT.stdout)).toEqual({ shortId: "dce6398f20fa", rev: 3 })
+      expect(parseImageInspect("garbage")).toEqual({ shortId: "garbage", rev: undefined })
     }))
 
   it.effect("libvirt: the plugin missing, the box not added, libvirtd not answering", () =>
