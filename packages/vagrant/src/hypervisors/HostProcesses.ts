@@ -18,6 +18,11 @@ export interface HostProcessesShape {
   readonly list: (timeoutMs: number) => Effect.Effect<ReadonlyArray<HostProcess>, HostProcessError>
   /** SIGKILL; a process that is already gone counts as killed. */
   readonly kill: (pid: number) => Effect.Effect<void, CommandFailed>
+  /**
+   * Whether the process still runs: not gone and not a zombie. A killed process releases its memory (its
+   * cmdline reads empty) before it is a zombie; in between it is still exiting, and its VM not yet off.
+   */
+  readonly running: (pid: number) => Effect.Effect<boolean>
 }
 
 /**
@@ -41,6 +46,16 @@ export const findVmProcesses = (processes: ReadonlyArray<HostProcess>, pattern: 
     pattern.programs.includes(NodePath.basename(argv[0]!)) &&
     argv.some((a, i) => a === pattern.flag && argv[i + 1]?.toLowerCase() === pattern.value.toLowerCase())
   ).map((p) => p.pid)
+
+/**
+ * Pure: a `/proc/<pid>/stat` line → whether that process still runs. The state follows the last `)` (the
+ * command name may contain any character): Z (zombie) and X (dead) have ended; anything else has not.
+ */
+export const statIsRunning = (stat: string): boolean => {
+  const close = stat.lastIndexOf(")")
+  const state = close < 0 ? "" : stat.slice(close + 2, close + 3)
+  return state !== "" && state !== "Z" && state !== "X"
+}
 
 /** `/proc/<pid>/cmdline` is NUL-separated with a trailing NUL. */
 export const parseCmdline = (raw: string): ReadonlyArray<string> => raw.split("\0").filter((a, i, all) => i < all.length - 1 || a !== "")
@@ -89,7 +104,19 @@ export const HostProcessesLive = Layer.effect(
             }
           },
           catch: (e) => new CommandFailed({ command: ["kill", "-KILL", String(pid)], exitCode: 1, stderrTail: String(e) })
-        })
+        }),
+      running: (pid) =>
+        host.platform === "linux"
+          ? fs.readFileString(`/proc/${pid}/stat`).pipe(Effect.map(statIsRunning), Effect.orElseSucceed(() => false))
+          : Effect.sync(() => {
+            // signal 0 tests existence only (no /proc to tell a zombie)
+            try {
+              process.kill(pid, 0)
+              return true
+            } catch (e) {
+              return (e as NodeJS.ErrnoException).code === "EPERM"
+            }
+          })
     })
   })
 )
@@ -113,6 +140,7 @@ export const HostProcessesFake = (
       kill: (pid) =>
         Ref.update(log, (all) => [...all, ["kill", "-KILL", String(pid)]]).pipe(Effect.zipRight(Effect.sync(() => {
           table.delete(pid)
-        })))
+        }))),
+      running: (pid) => Effect.sync(() => table.has(pid))
     })
   )

@@ -5,7 +5,8 @@ import { bounded, POLL_INTERVAL_MS, type Rung } from "./ladder.js"
 
 /**
  * Rung 3: when the hypervisor CLI hangs (VBoxManage waiting on a wedged VBoxSVC), end the VM's own
- * process, found by its uuid on the command line. Verified by the process being gone.
+ * process, found by its uuid on the command line. Verified by that process having ended (gone or a
+ * zombie), not only by its command line disappearing, which happens while it is still exiting.
  */
 export const processKillRung = (
   host: HostProcessesShape,
@@ -15,6 +16,7 @@ export const processKillRung = (
 ): Rung => {
   const find = (timeoutMs: number) =>
     Effect.map(host.list(timeoutMs), (processes) => findVmProcesses(processes, pattern))
+  let killed: ReadonlyArray<number> = []
   return {
     step: "process-kill",
     command: `kill -KILL <${pattern.programs[0]} ${pattern.flag} ${pattern.value}>`,
@@ -26,6 +28,7 @@ export const processKillRung = (
         if (pids.length === 0) {
           return yield* new ProcessNotFound({ description: `${pattern.programs.join("/")} with ${pattern.flag} ${pattern.value}` })
         }
+        killed = pids
         yield* Effect.forEach(pids, host.kill, { discard: true })
       }),
     verify: (windowMs) =>
@@ -34,9 +37,11 @@ export const processKillRung = (
         while (true) {
           const left = deadline - (yield* Clock.currentTimeMillis)
           const pids = yield* Effect.either(bounded(find(Math.max(left, 1)), Math.max(left, 1), ["read", "/proc"]))
-          if (pids._tag === "Right" && pids.right.length === 0) return { off: true }
+          const exiting = yield* Effect.filter(killed, host.running)
+          if (pids._tag === "Right" && pids.right.length === 0 && exiting.length === 0) return { off: true }
           if (deadline - (yield* Clock.currentTimeMillis) < 2 * POLL_INTERVAL_MS) {
-            return { off: false, detail: pids._tag === "Right" ? `pid ${pids.right.join(", ")} still there` : "process table unreadable" }
+            const still = pids._tag === "Right" ? [...new Set([...pids.right, ...exiting])] : exiting
+            return { off: false, detail: pids._tag === "Right" || still.length > 0 ? `pid ${still.join(", ")} still there` : "process table unreadable" }
           }
           yield* Effect.sleep(Duration.millis(POLL_INTERVAL_MS))
         }
