@@ -1,16 +1,10 @@
-import { FileSystem } from "@effect/platform"
 import type { ConfigInvalid, GlobalConfig, ProjectContextShape, VagrantProviderName } from "@vm/core"
 import { withGlobalDefaults } from "@vm/core/provider"
 import { Effect, Option, Schema } from "effect"
+import { providerTools } from "../providers/tools.js"
 import * as Path from "node:path"
-import { DockerCli } from "../hypervisors/DockerCli.js"
 import { HostDisk, type HostDiskShape } from "../hypervisors/HostDisk.js"
 import { HostTools } from "../hypervisors/HostTools.js"
-import { HyperV } from "../hypervisors/HyperV.js"
-import { Prlctl } from "../hypervisors/Prlctl.js"
-import { VBoxManage } from "../hypervisors/VBoxManage.js"
-import { Virsh } from "../hypervisors/Virsh.js"
-import { Vmrun } from "../hypervisors/Vmrun.js"
 import { chooseProvider, resolveProviderName } from "../project/providerChoice.js"
 import type { DoctorEnv, ProviderModule } from "../providers/Provider.js"
 import { moduleOf, PROVIDER_NAMES } from "../providers/registry.js"
@@ -120,15 +114,7 @@ export const runDoctor = (input: DoctorInput) =>
       host,
       environment: input.environment,
       timeoutMs: input.timeoutMs,
-      tools: {
-        docker: yield* DockerCli,
-        vbox: yield* VBoxManage,
-        vmrun: yield* Vmrun,
-        hyperv: yield* HyperV,
-        virsh: yield* Virsh,
-        prlctl: yield* Prlctl,
-        fs: yield* FileSystem.FileSystem
-      }
+      tools: yield* providerTools
     }
     // run outside any project: a project's Vagrantfile must not decide whether Vagrant itself works
     const vagrant = (args: ReadonlyArray<string>) =>

@@ -13,16 +13,11 @@ import {
 } from "@vm/core"
 import { readJsonFile, updateJsonFile, withGlobalDefaults, writeFileAtomic } from "@vm/core/provider"
 import { Context, Effect, Layer, Option } from "effect"
+import { providerTools } from "../providers/tools.js"
 import { checkHostFolders, currentPlan, renderChecked } from "../context/renderCheck.js"
 import { sha256 } from "../hash.js"
 import { withDaemonHint } from "../hypervisors/cli.js"
-import { DockerCli } from "../hypervisors/DockerCli.js"
 import { HostTools, type HostUser } from "../hypervisors/HostTools.js"
-import { HyperV } from "../hypervisors/HyperV.js"
-import { Prlctl } from "../hypervisors/Prlctl.js"
-import { VBoxManage } from "../hypervisors/VBoxManage.js"
-import { Virsh } from "../hypervisors/Virsh.js"
-import { Vmrun } from "../hypervisors/Vmrun.js"
 import { emptyProjectState, type InstanceRecord, ProjectState, STATE_FILE } from "../ProjectState.js"
 import type { ProviderEnv, ProviderModule } from "../providers/Provider.js"
 import { moduleOf, normalizeState } from "../providers/registry.js"
@@ -110,15 +105,7 @@ export const VagrantProjectLive = Layer.effect(
     const module = moduleOf(provider)
     const env: ProviderEnv = {
       config: ctx.config,
-      tools: {
-        docker: yield* DockerCli,
-        vbox: yield* VBoxManage,
-        vmrun: yield* Vmrun,
-        hyperv: yield* HyperV,
-        virsh: yield* Virsh,
-        prlctl: yield* Prlctl,
-        fs
-      }
+      tools: yield* providerTools
     }
     const timeouts = timeoutsFor(ctx)
     const withPlatform = <A, E>(effect: Effect.Effect<A, E, FileSystem.FileSystem | Path.Path>) =>
