@@ -16,6 +16,8 @@ set -euo pipefail
 RUNS=${1:-10}
 MACHINES=(dev web db)
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/bench/lib.sh
+source "$REPO/scripts/bench/lib.sh"
 VM=(node "$REPO/packages/cli/bin/vm.mjs")
 TMP=$(mktemp -d /tmp/vm-bench-status-all.XXXXXX)
 PROJECT=$TMP/project
@@ -77,7 +79,6 @@ for round in $(seq 1 "$RUNS"); do
   done
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m / 1e6 }'; }
 declare -A MED
 echo
 printf 'docker provider, %d machines, medians of %d runs (seconds), %s, load %s\n' "${#MACHINES[@]}" "$RUNS" "$(date -u +%FT%TZ)" "$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -87,4 +88,4 @@ for name in "${NAMES[@]}"; do
 done
 echo
 printf '  %-40s %s (goal <= 1.5)\n' "ratio all / one" \
-  "$(awk -v a="${MED[all: vm status --all --json --fresh]}" -v b="${MED[one: vm status --json --fresh]}" 'BEGIN { printf "%.2f", a / b }')"
+  "$(ratio "${MED[all: vm status --all --json --fresh]}" "${MED[one: vm status --json --fresh]}")"

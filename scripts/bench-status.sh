@@ -23,6 +23,8 @@ set -euo pipefail
 RUNS=${1:-10}
 PROVIDER=${BENCH_PROVIDER:-docker}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/bench/lib.sh
+source "$REPO/scripts/bench/lib.sh"
 VM=(node "$REPO/packages/cli/bin/vm.mjs")
 TMP=$(mktemp -d /tmp/vm-bench-status.XXXXXX)
 PROJECT=$TMP/project
@@ -118,7 +120,6 @@ for round in $(seq 1 "$RUNS"); do
   done
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m / 1e6 }'; }
 declare -A MED
 echo
 printf 'provider %s, medians of %d runs (seconds), %s, load %s\n' "$PROVIDER" "$RUNS" "$(date -u +%FT%TZ)" "$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -126,7 +127,6 @@ for name in "${NAMES[@]}"; do
   MED[$name]=$(echo "${TIMES[$name]}" | median)
   printf '  %-22s %s\n' "$name" "${MED[$name]}"
 done
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "ratios against vagrant status (targets: warm <= 0.35, cold <= 1.2)"
 for name in "vm warm" "vm warm --fresh" "vm cold" "vm cold, no config"; do
