@@ -14,12 +14,12 @@ import type { StatusReport } from "@vm/core/StatusReport"
 import { statusContract } from "@vm/core/testing/statusContract"
 import { ToolsLive, VagrantProviderLayer } from "@vm/vagrant/layers"
 import { Effect, Either, Layer } from "effect"
-import { cp } from "node:fs/promises"
+import { cp, readFile } from "node:fs/promises"
 import * as Net from "node:net"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { REPO_ROOT, realVagrantAvailable } from "./support/env.js"
-import { formatResult, makeSandbox, type Sandbox, sh } from "./support/sandbox.js"
+import { formatResult, makeSandbox, type Sandbox, sh, vmEnv } from "./support/sandbox.js"
 import { expectOk, listEntry, parseJson } from "./support/vm.js"
 
 // CI=true and the host is not set up: this throws and the file fails (never silently skipped)
@@ -134,6 +134,35 @@ describe.runIf(e2e.ok)("vm status (real vagrant, docker provider)", () => {
         { name: "web", isRunning: true, port, hostPort: port, detail: expect.stringMatching(new RegExp(`^pid \\d+, listening on ${port}$`)), error: null },
         { name: "ghost", isRunning: false, port: null, hostPort: null, detail: null, error: "no process named no-such-daemon" }
       ])
+    })
+
+    it("a report within 10 s of the last measures CPU over the whole time since, without a new sample", async () => {
+      await status(sb, "--fresh")
+      await new Promise((r) => setTimeout(r, 1500))
+      const { report } = await status(sb, "--fresh")
+      expect(report.errors).toEqual([])
+      expect(report.resources.cpuWindowSeconds).toBeGreaterThanOrEqual(1.5)
+      expect(report.resources.cpuWindowSeconds).toBeLessThan(10)
+      expect(report.resources.cpuPercent).toBeGreaterThanOrEqual(0)
+    })
+
+    it("the ssh-config vm writes from the allocated port is what `vagrant ssh-config` prints, line for line", async () => {
+      const { report } = await status(sb, "--fresh")
+      expect(report.errors).toEqual([])
+      const ours = await readFile(join(sb.project, ".vm/ssh", `${report.machine}.config`), "utf8")
+      const r = await sh("vagrant", ["ssh-config", report.machine], {
+        cwd: sb.project,
+        env: {
+          ...vmEnv(sb.home, {}),
+          VAGRANT_CWD: sb.project,
+          VAGRANT_VAGRANTFILE: "Vagrantfile.vmtool",
+          VAGRANT_DOTFILE_PATH: ".vm/vagrant",
+          VAGRANT_NO_COLOR: "1"
+        },
+        timeoutMs: 120_000
+      })
+      expectOk(r)
+      expect(ours).toBe(r.stdout.replace(/\n+$/, "\n"))
     })
 
     it("uptime grows", async () => {
