@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url"
 import { median } from "./bench/lib.mjs"
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..")
-const VM = join(REPO, "packages/cli/bin/vm.mjs")
+const VM = join(REPO, "packages/cli/bin/vm.cjs")
 const RUNS = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 5)
 const JSON_OUT = process.argv.includes("--json")
 

@@ -14,7 +14,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const ROUNDS = Number(process.argv[2] ?? 5)
-const VM = fileURLToPath(new URL("../packages/cli/bin/vm.mjs", import.meta.url))
+const VM = fileURLToPath(new URL("../packages/cli/bin/vm.cjs", import.meta.url))
 const root = realpathSync(mkdtempSync(join(tmpdir(), "vm-bench-restart-")))
 const home = join(root, "home")
 const project = join(root, "project")

@@ -34,11 +34,13 @@ const KILL_RUNS = Math.max(3, Math.ceil(RUNS / 2))
 const JSON_OUT = argv.includes("--json")
 const baselineIndex = argv.indexOf("--baseline")
 const BASELINE = baselineIndex >= 0 ? resolve(argv[baselineIndex + 1] ?? "") : undefined
-if (BASELINE !== undefined && !existsSync(join(BASELINE, "packages/cli/bin/vm.mjs"))) {
-  console.error(`bench-speed: --baseline ${BASELINE} is not a vm checkout (no packages/cli/bin/vm.mjs)`)
+/** A checkout's launcher: bin/vm.cjs, or bin/vm.mjs before the launcher became CommonJS. */
+const launcherIn = (dir) => ["vm.cjs", "vm.mjs"].map((f) => join(dir, "packages/cli/bin", f)).find((f) => existsSync(f))
+if (BASELINE !== undefined && launcherIn(BASELINE) === undefined) {
+  console.error(`bench-speed: --baseline ${BASELINE} is not a vm checkout (no packages/cli/bin/vm.cjs)`)
   process.exit(2)
 }
-const CLIS = { current: join(REPO, "packages/cli/bin/vm.mjs"), ...(BASELINE ? { baseline: join(BASELINE, "packages/cli/bin/vm.mjs") } : {}) }
+const CLIS = { current: launcherIn(REPO), ...(BASELINE ? { baseline: launcherIn(BASELINE) } : {}) }
 
 const root = mkdtempSync(join(tmpdir(), "vm-bench-speed-"))
 const home = join(root, "home")

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url"
 import { ratio, sample } from "./bench/lib.mjs"
 
 const runs = Number(process.argv[2] ?? 20)
-const vm = fileURLToPath(new URL("../packages/cli/bin/vm.mjs", import.meta.url))
+const vm = fileURLToPath(new URL("../packages/cli/bin/vm.cjs", import.meta.url))
 process.stderr.write(`vm start-up, ${runs} runs each\n`)
 const node = sample("node -e 0", runs, process.execPath, ["-e", "0"])
 const version = sample("vm --version", runs, process.execPath, [vm, "--version"])

@@ -18,7 +18,7 @@ MACHINES=(dev web db)
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/bench/lib.sh
 source "$REPO/scripts/bench/lib.sh"
-VM=(node "$REPO/packages/cli/bin/vm.mjs")
+VM=(node "$REPO/packages/cli/bin/vm.cjs")
 TMP=$(mktemp -d /tmp/vm-bench-status-all.XXXXXX)
 PROJECT=$TMP/project
 export HOME=$TMP/home VM_NO_PROGRESS=1 NO_COLOR=1 VAGRANT_CHECKPOINT_DISABLE=1 VAGRANT_BOX_UPDATE_CHECK_DISABLE=1

@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url"
 const runsArg = process.argv.indexOf("--runs")
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5
 const REPO = fileURLToPath(new URL("..", import.meta.url))
-const VM = join(REPO, "packages/cli/bin/vm.mjs")
+const VM = join(REPO, "packages/cli/bin/vm.cjs")
 const NAME = "bench-temp"
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), "vm-bench-temp-")))

@@ -7,7 +7,7 @@ bash scripts/setup-host.sh
 [ -d node_modules/effect ] || npm ci --no-audit --no-fund
 npm run --silent build
 cd examples/hello
-vm() { node ../../packages/cli/bin/vm.mjs "$@"; }
+vm() { node ../../packages/cli/bin/vm.cjs "$@"; }
 if vm list --json | grep -q '"name": "dev"'; then
   vm start
   # a VM left by an older vm (e.g. its guest user without your uid/gid) gets the current config

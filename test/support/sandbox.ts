@@ -24,7 +24,7 @@ import { fileURLToPath } from "node:url"
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "")
 /** The CLI entry point that runVm executes with `node`. */
-export const VM_BIN = join(REPO, "packages/cli/bin/vm.mjs")
+export const VM_BIN = join(REPO, "packages/cli/bin/vm.cjs")
 /** Label the vm tool puts on every docker-provider container: the project root (absolute). */
 export const ROOT_LABEL = "dev.vm.root"
 
@@ -77,7 +77,7 @@ export interface Sandbox {
   readonly home: string
   /** Project dir (canonical path; this is the dev.vm.root label value of its containers). */
   readonly project: string
-  /** Run `node packages/cli/bin/vm.mjs ...args`. Resolves on any exit status; rejects on timeout. */
+  /** Run `node packages/cli/bin/vm.cjs ...args`. Resolves on any exit status; rejects on timeout. */
   runVm(args: ReadonlyArray<string>, opts?: RunOptions): Promise<RunResult>
   /** Containers whose dev.vm.root label is the project dir or anything under the sandbox root. */
   containers(): Promise<ReadonlyArray<SandboxContainer>>

@@ -1,4 +1,4 @@
-import { Command } from "@effect/cli"
+import * as Command from "@effect/cli/Command"
 import { doctor } from "./commands/doctor.js"
 import { exec, logs, ssh } from "./commands/guest.js"
 import { kill } from "./commands/kill.js"

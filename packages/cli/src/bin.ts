@@ -1,13 +1,26 @@
-import { ValidationError } from "@effect/cli"
-import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as NodeCommandExecutor from "@effect/platform-node/NodeCommandExecutor"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { HomeDir } from "@vm/core/config/load"
-import { Cause, Console, Effect, Exit, Layer, Option } from "effect"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
+import { HomeDir } from "@vm/core/config/home"
+import * as Cause from "effect/Cause"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { cli } from "./Cli.js"
 import { interruptExitCode } from "./interruptExit.js"
 
 const isDomainError = (e: unknown): e is { _tag: string; message: string } =>
   typeof e === "object" && e !== null && "_tag" in e && "message" in e
+
+/** NodeContext.layer without its worker manager, which vm never uses (less to load at start-up). */
+const platform = Layer.mergeAll(NodePath.layer, NodeCommandExecutor.layer, NodeTerminal.layer).pipe(
+  Layer.provideMerge(NodeFileSystem.layer)
+)
 
 const main = cli(process.argv).pipe(
   Effect.tapError((e) =>
@@ -15,7 +28,7 @@ const main = cli(process.argv).pipe(
       ? Effect.void
       : Console.error(`vm: ${isDomainError(e) ? e.message : String(e)}`)
   ),
-  Effect.provide(Layer.mergeAll(NodeContext.layer, HomeDir.fromEnv))
+  Effect.provide(Layer.mergeAll(platform, HomeDir.fromEnv))
 )
 
 NodeRuntime.runMain(main, {

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 
 /** Shells report a run ended by Ctrl-C as 128 + SIGINT. */
 let exitCode = 130

@@ -1,5 +1,5 @@
 import type { ServiceStatus, StatusReport } from "@vm/core/StatusReport"
-import type { DriftReport } from "./commands/drift.js"
+import type { DriftReport } from "./run/drift.js"
 import {
   byThreshold,
   type Colors,

@@ -1,7 +1,8 @@
 import { HomeDir, loadGlobalConfig } from "@vm/core/config/load"
 import { TempVms } from "@vm/core/TempVms"
 import { liveTempVmsLayer } from "@vm/vagrant/live"
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { providerFor } from "./project.js"
 import { ProgressLive } from "./TtyProgress.js"
 

@@ -1,5 +1,5 @@
-import { printable } from "@vm/core/errors"
-import { Either } from "effect"
+import { printable } from "@vm/core/printable"
+import * as Either from "effect/Either"
 
 /** `vm status --watch` redraws this often unless `--interval` says otherwise (as `docker stats`, about every 2 s). */
 export const DEFAULT_INTERVAL_S = 2

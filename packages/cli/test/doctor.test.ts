@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { renderDoctorReport } from "../src/commands/doctor.js"
+import { renderDoctorReport } from "../src/run/doctor.js"
 
 const check = (name: string, status: "ok" | "warn" | "fail" | "skip", detail: string, fix?: string) => ({
   name,

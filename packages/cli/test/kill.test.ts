@@ -1,6 +1,6 @@
 import type { KillReport } from "@vm/core/ForceKill"
 import { describe, expect, it } from "vitest"
-import { budgetSinceProcessStart, renderKillReport } from "../src/commands/kill.js"
+import { budgetSinceProcessStart, renderKillReport } from "../src/run/kill.js"
 
 const base = { name: "dev", provider: "docker", machineId: "3f2a9c0d5e6b7a8c", warnings: [] }
 

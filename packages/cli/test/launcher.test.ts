@@ -5,9 +5,9 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterEach, describe, expect, it } from "vitest"
 
-// bin/vm.mjs compiles the CommonJS bundle with a V8 code cache kept beside it. Here it runs in a copy of
+// bin/vm.cjs compiles the CommonJS bundle with a V8 code cache kept beside it. Here it runs in a copy of
 // the package layout (cli/bin, cli/dist) with a small bundle of our own, so each case sets up the cache.
-const LAUNCHER = fileURLToPath(new URL("../bin/vm.mjs", import.meta.url))
+const LAUNCHER = fileURLToPath(new URL("../bin/vm.cjs", import.meta.url))
 const BUNDLE = `"use strict";\nconst greet = (who) => "hello " + who;\nconsole.log(greet(process.argv.slice(2).join(" ")) + " from " + __filename);\n`
 
 const dirs: Array<string> = []
@@ -20,11 +20,11 @@ const layout = (bundle = BUNDLE) => {
   dirs.push(root)
   Fs.mkdirSync(Path.join(root, "cli", "bin"), { recursive: true })
   Fs.mkdirSync(Path.join(root, "cli", "dist"))
-  Fs.copyFileSync(LAUNCHER, Path.join(root, "cli", "bin", "vm.mjs"))
+  Fs.copyFileSync(LAUNCHER, Path.join(root, "cli", "bin", "vm.cjs"))
   const file = Path.join(root, "cli", "dist", "vm.cjs")
   Fs.writeFileSync(file, bundle)
   const run = (...args: Array<string>) => {
-    const r = spawnSync(process.execPath, [Path.join(root, "cli", "bin", "vm.mjs"), ...args], {
+    const r = spawnSync(process.execPath, [Path.join(root, "cli", "bin", "vm.cjs"), ...args], {
       encoding: "utf8",
       env: { ...process.env, VM_DEBUG_START: "1", VM_DEV: "" }
     })
@@ -34,7 +34,7 @@ const layout = (bundle = BUNDLE) => {
   return { file, cacheFile: `${file}.v8cache`, run }
 }
 
-describe("bin/vm.mjs: the bundle's code cache", () => {
+describe("bin/vm.cjs: the bundle's code cache", () => {
   it("is written by the first run, stamped with Node, arch, bundle size and mtime, and used by the next", () => {
     const l = layout()
     const first = l.run("a", "b")

@@ -2,8 +2,8 @@ import { InvalidInput, VmNotFound } from "@vm/core/errors"
 import { Effect, Ref, TestClock } from "effect"
 import { it } from "@effect/vitest"
 import { describe, expect } from "vitest"
-import { neverFailing, reportBoundMs, uncollectedReport } from "../src/commands/statusReport.js"
-import { mergeNames, rememberingNames } from "../src/commands/statusView.js"
+import { neverFailing, reportBoundMs, uncollectedReport } from "../src/run/statusReport.js"
+import { mergeNames, rememberingNames } from "../src/run/statusView.js"
 
 describe("mergeNames", () => {
   it("names seen before keep their place, new ones go last, none twice", () => {

@@ -1,7 +1,7 @@
 import { it } from "@effect/vitest"
 import { Effect, Fiber, Ref, TestClock } from "effect"
 import { describe, expect } from "vitest"
-import { StdoutClosed, type StatusView, watchStatus, type WatchOutput } from "../src/commands/statusView.js"
+import { StdoutClosed, type StatusView, watchStatus, type WatchOutput } from "../src/run/statusView.js"
 import { interruptExitCode } from "../src/interruptExit.js"
 import { SCREEN_END, SCREEN_START } from "../src/watchScreen.js"
 

@@ -1,4 +1,5 @@
-import { Context, type Effect } from "effect"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
 import type { VmError } from "./errors.js"
 import type { CreateOptions } from "./Lifecycle.js"
 import type { MachineInfo } from "./model.js"

@@ -1,4 +1,6 @@
-import { Context, Effect, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 
 export interface ProgressShape {
   /** Runs `effect` as a named phase: a spinner on a terminal, nothing when piped. */

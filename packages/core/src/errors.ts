@@ -1,4 +1,7 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
+import { printable } from "./printable.js"
+
+export { printable }
 
 /** Keeps error messages short: the last lines of a long stderr are what explains a failure. */
 export const tail = (text: string, maxLines = 12): string => {
@@ -27,10 +30,6 @@ export class ConfigInvalid extends Schema.TaggedError<ConfigInvalid>()("ConfigIn
   }
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" }
-/** Control characters shown as escapes (\n, \x1b), so a message stays one line and cannot move the cursor. */
-export const printable = (text: string): string =>
-  text.replace(/[\x00-\x1f\x7f]/g, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`)
 
 export class InvalidInput extends Schema.TaggedError<InvalidInput>()("InvalidInput", {
   what: Schema.String,

@@ -1,7 +1,8 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { AmbiguousInstance, InvalidInput, VmNotFound } from "./errors.js"
+import { DEFAULT_INSTANCE } from "./instanceName.js"
 
-export const DEFAULT_INSTANCE = "dev"
+export { DEFAULT_INSTANCE }
 
 const INSTANCE_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/
 

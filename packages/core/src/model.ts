@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** Every provider's raw states map onto these. */
 export const VmState = Schema.Literal("running", "stopped", "suspended", "transitional", "broken", "missing", "unknown")

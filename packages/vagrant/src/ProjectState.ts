@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { MachinePlan } from "./context/plan.js"
 
 export const InstanceRecord = Schema.Struct({

@@ -2,8 +2,11 @@ import { type CommandFailed, type CommandTimeout, type ExecResult, type OutputMo
 import { ProcessRunner } from "@vm/core/provider"
 import { shellQuote } from "./shell.js"
 import { OPENSSH_VERSION_LINE } from "./testing/fixtures/hostChecks.js"
-import { FileSystem } from "@effect/platform"
-import { Context, Effect, Layer, Option } from "effect"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Os from "node:os"
 import * as Path from "node:path"
 

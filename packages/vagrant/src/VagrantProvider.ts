@@ -1,4 +1,6 @@
-import type { CommandExecutor, FileSystem, Path } from "@effect/platform"
+import type * as CommandExecutor from "@effect/platform/CommandExecutor"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Path from "@effect/platform/Path"
 import {
   type ConfigInvalid,
   type ConfigNotFound,
@@ -13,7 +15,8 @@ import {
   type StatusReporter,
   type TempVms
 } from "@vm/core"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Os from "node:os"
 import { liveProjectLayer, liveTempVmsLayer } from "./live.js"
 

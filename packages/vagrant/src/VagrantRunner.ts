@@ -1,6 +1,8 @@
 import { CommandFailed, type CommandTimeout, VagrantNotInstalled } from "@vm/core"
 import { ProcessRunner, type RunResult } from "@vm/core/provider"
-import { Context, Effect, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 
 /** The generated Vagrantfile's name, next to (never replacing) a user's own Vagrantfile. */
 export const VAGRANTFILE_NAME = "Vagrantfile.vmtool"

@@ -1,5 +1,5 @@
 import { ProcessRunnerLive } from "@vm/core/provider"
-import { Layer } from "effect"
+import * as Layer from "effect/Layer"
 import { VagrantContextualLifecycleLive } from "./context/ContextualLifecycleLive.js"
 import { DockerCliLive } from "./hypervisors/DockerCli.js"
 import { HostDiskLive } from "./hypervisors/HostDisk.js"

@@ -1,5 +1,5 @@
 import { type Progress, ProjectContext, type ProjectContextShape } from "@vm/core"
-import { Layer } from "effect"
+import * as Layer from "effect/Layer"
 import { ToolsLive, VagrantProviderLayer } from "./layers.js"
 import { TempVmsLive } from "./temp/TempVmsLive.js"
 

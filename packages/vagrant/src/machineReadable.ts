@@ -1,5 +1,5 @@
 import { ParseFailed } from "@vm/core"
-import { Either } from "effect"
+import * as Either from "effect/Either"
 
 /** One line of `vagrant … --machine-readable` output. */
 export interface MachineReadableRecord {

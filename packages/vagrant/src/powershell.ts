@@ -1,5 +1,5 @@
 import { InvalidInput } from "@vm/core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { UUID as GUID } from "./ids.js"
 
 /**

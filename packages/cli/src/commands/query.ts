@@ -1,81 +1,16 @@
-import { Command, Options } from "@effect/cli"
-import { InvalidInput } from "@vm/core/errors"
-import { Lifecycle } from "@vm/core/Lifecycle"
-import { ProjectContext } from "@vm/core/ProjectContext"
-import { VagrantProjectTag } from "@vm/vagrant/project/VagrantProject"
-import { Console, Effect, Option } from "effect"
-import { resolveName } from "../project.js"
-import { renderDashboard } from "../statusDashboard.js"
-import { renderStatusTable } from "../statusTable.js"
-import { nameArg } from "./lifecycle.js"
-import { withProject } from "./root.js"
+import * as Command from "@effect/cli/Command"
+import { lazily } from "../lazy.js"
+import { jsonOption, nameArg } from "./options.js"
 import { allOption, freshOption, watchOption } from "./statusOptions.js"
-import { type FullStatusReport, neverFailing, printStatus, reportBoundMs, statusReport, uncollectedReport } from "./statusReport.js"
-import { printOnce, rememberingNames, type StatusView, watchStatus } from "./statusView.js"
 
-export const jsonOption = Options.boolean("json").pipe(Options.withDescription("Print JSON"))
+const run = () => import("../run/query.js")
 
-const pad = (s: string, n: number) => s.padEnd(n)
-
-export const list = Command.make("list", { json: jsonOption }, ({ json }) =>
-  withProject(Effect.gen(function*() {
-    const machines = yield* (yield* Lifecycle).list
-    if (json) return yield* Console.log(JSON.stringify(machines, null, 2))
-    if (machines.length === 0) return yield* Console.log("no machines (create one with `vm create`)")
-    yield* Console.log(`${pad("NAME", 16)}${pad("STATE", 14)}${pad("PROVIDER", 16)}ID`)
-    for (const m of machines) {
-      yield* Console.log(`${pad(m.name, 16)}${pad(m.state, 14)}${pad(m.provider, 16)}${m.id?.slice(0, 12) ?? "-"}`)
-    }
-  }))).pipe(Command.withDescription("List the project's machines"))
+export const list = Command.make("list", { json: jsonOption }, (args) => lazily(run, (m) => m.list(args))).pipe(
+  Command.withDescription("List the project's machines")
+)
 
 export const status = Command.make(
   "status",
   { name: nameArg, json: jsonOption, fresh: freshOption, all: allOption, watch: watchOption },
-  ({ all, fresh, json, name, watch }) =>
-    withProject(Effect.gen(function*() {
-      if (all && Option.isSome(name)) {
-        return yield* new InvalidInput({ what: "vm status", reason: `give a machine ('${name.value}') or --all, not both` })
-      }
-      if (!all && Option.isNone(watch)) {
-        const report = yield* statusReport(yield* resolveName(name), { fresh })
-        return yield* json ? Console.log(JSON.stringify(report, null, 2)) : printStatus(report)
-      }
-      const project = yield* VagrantProjectTag
-      const names = all
-        ? Effect.map(project.readState, (s) => Object.keys(s.instances))
-        : Effect.succeed([yield* resolveName(name)])
-      const view = yield* projectStatusView(names, { fresh: fresh || Option.isSome(watch), table: all })
-      return yield* Option.isSome(watch) ? watchStatus(view, watch.value, json) : printOnce(view, json)
-    }))
+  (args) => lazily(run, (m) => m.status(args))
 ).pipe(Command.withDescription("Show a machine's state, resources, services and uptime (--all: every machine; --watch: live)"))
-
-/** `vm status --all` / `--watch`: the named machines' reports, queried in parallel. */
-const projectStatusView = <E, R>(
-  names: Effect.Effect<ReadonlyArray<string>, E, R>,
-  options: { readonly fresh: boolean; readonly table: boolean }
-) =>
-  Effect.gen(function*() {
-    const project = yield* VagrantProjectTag
-    const bound = reportBoundMs(yield* ProjectContext)
-    const current = yield* rememberingNames(names)
-    return {
-      collect: Effect.flatMap(current, (list) =>
-        Effect.forEach(
-          list,
-          (name) =>
-            neverFailing(
-              statusReport(name, { fresh: options.fresh }),
-              bound,
-              (state, reason) => uncollectedReport({ name, provider: project.provider }, state, reason, new Date())
-            ),
-          { concurrency: "unbounded" }
-        )),
-      render: (reports, { color, now }) =>
-        !options.table
-          ? reports.map((r) => renderDashboard(r, { color, now })).join("\n")
-          : reports.length === 0
-          ? "no machines (create one with `vm create`)"
-          : renderStatusTable(reports, { color, now }),
-      json: (report) => report
-    } satisfies StatusView<FullStatusReport, E, unknown>
-  })

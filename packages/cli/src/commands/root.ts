@@ -1,6 +1,5 @@
-import { Command, Options } from "@effect/cli"
-import { Effect, type Layer } from "effect"
-import { loadProjectContext, providerFor } from "../project.js"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
 
 /** `vm` itself: global options every subcommand can read by yielding `vm`. */
 export const vm = Command.make("vm", {
@@ -10,20 +9,3 @@ export const vm = Command.make("vm", {
     Options.optional
   )
 })
-
-type ProviderServices = Layer.Layer.Success<ReturnType<typeof providerFor>>
-
-/** Runs `body` with the provider for the project vm.yaml points at. */
-export const withProject = <A, E, R>(body: Effect.Effect<A, E, R>) =>
-  Effect.gen(function*() {
-    const { config } = yield* vm
-    const ctx = yield* loadProjectContext(config)
-    return yield* body.pipe(Effect.provide(providerFor(ctx)))
-  }) as Effect.Effect<
-    A,
-    E | Effect.Effect.Error<ReturnType<typeof loadProjectContext>> | Layer.Layer.Error<ReturnType<typeof providerFor>>,
-    | Exclude<R, ProviderServices>
-    | Effect.Effect.Context<ReturnType<typeof loadProjectContext>>
-    | Layer.Layer.Context<ReturnType<typeof providerFor>>
-    | Command.Command.Context<"vm">
-  >

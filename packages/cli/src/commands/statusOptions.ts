@@ -1,5 +1,9 @@
-import { HelpDoc, Options, ValidationError } from "@effect/cli"
-import { Effect, Either, Option } from "effect"
+import * as HelpDoc from "@effect/cli/HelpDoc"
+import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import { DEFAULT_INTERVAL_S, MIN_INTERVAL_S, parseInterval } from "../watchInterval.js"
 
 /** The options `vm status` and `vm temp status` share. */

@@ -1,47 +1,18 @@
-import { Args, Command, Options, Prompt } from "@effect/cli"
-import { VagrantProviderName } from "@vm/core/config/schema"
-import { Lifecycle } from "@vm/core/Lifecycle"
-import type { TempVmRecord } from "@vm/core/temp/TempVmRecord"
-import { TempVms } from "@vm/core/TempVms"
-import { runDetached } from "@vm/vagrant/temp/TempVmsLive"
-import { Console, Effect, Option } from "effect"
-import { GuestExit } from "../GuestExit.js"
-import { mountLines, pendingMounts, tempDetails } from "../tempMounts.js"
-import { withTemp, withTempVm } from "../tempProject.js"
-import { describe } from "./lifecycle.js"
-import { jsonOption } from "./query.js"
-import { InvalidInput } from "@vm/core/errors"
+import * as Args from "@effect/cli/Args"
+import * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import { VAGRANT_PROVIDER_NAMES } from "@vm/core/config/providerNames"
+import { lazily } from "../lazy.js"
+import { jsonOption } from "./options.js"
 import { allOption, freshOption, watchOption } from "./statusOptions.js"
-import { printStatus, statusReport } from "./statusReport.js"
-import { printOnce, watchStatus } from "./statusView.js"
-import { tempCommands, tempStatusView } from "./tempStatus.js"
+
+const run = () => import("../run/temp.js")
 
 const nameOption = Options.text("name").pipe(
   Options.withAlias("n"),
   Options.withDescription("Temp VM name or a unique prefix (default: the only temp VM)"),
   Options.optional
 )
-
-const printMounts = (record: TempVmRecord) => Effect.forEach(mountLines(record), (line) => Console.log(line), { discard: true })
-
-/** An interactive shell in the temp VM; its exit code becomes vm's. */
-const shell = (name: Option.Option<string>) =>
-  withTempVm(name, (resolved) =>
-    Effect.gen(function*() {
-      const code = yield* (yield* Lifecycle).ssh(resolved, {})
-      if (code !== 0) return yield* new GuestExit({ code })
-    }))
-
-/** Ask on a terminal; without one reuse only when `--yes` says so. */
-const shouldReuse = (warm: TempVmRecord, yes: boolean) =>
-  yes
-    ? Effect.succeed(true)
-    : process.stdin.isTTY === true && process.stdout.isTTY === true
-    ? Prompt.confirm({
-      message: `Temp VM '${warm.name}' (${warm.provider}) is running: reuse it with these mounts instead of creating a new one?`,
-      initial: true
-    })
-    : Effect.succeed(false)
 
 export const create = Command.make(
   "create",
@@ -51,7 +22,7 @@ export const create = Command.make(
       Args.repeated
     ),
     name: Options.text("name").pipe(Options.withAlias("n"), Options.withDescription("Name (default: generated)"), Options.optional),
-    provider: Options.choice("provider", VagrantProviderName.literals).pipe(
+    provider: Options.choice("provider", VAGRANT_PROVIDER_NAMES).pipe(
       Options.withDescription("Vagrant provider (default: defaults.provider in ~/.vm/config.yaml, else auto-detected)"),
       Options.optional
     ),
@@ -63,38 +34,7 @@ export const create = Command.make(
     fresh: Options.boolean("fresh").pipe(Options.withDescription("Always create a new VM (never reuse)")),
     json: jsonOption
   },
-  (options) =>
-    Effect.gen(function*() {
-      const record = yield* withTemp(Effect.gen(function*() {
-        const temp = yield* TempVms
-        const provider = temp.providerFor(Option.getOrUndefined(options.provider))
-        const common = { mounts: options.mounts, cwd: process.cwd(), autoDestroy: options.autoDestroy }
-        // looking for a warm VM costs a status query: only when its answer can be used
-        const canReuse = Option.isNone(options.name) && !options.fresh && (options.yes || process.stdin.isTTY === true)
-        if (canReuse) {
-          const warm = yield* temp.findWarm(provider)
-          if (Option.isSome(warm) && (yield* shouldReuse(warm.value, options.yes))) {
-            return { record: yield* temp.reuse(warm.value.name, common), reused: true }
-          }
-        }
-        const created = yield* temp.create({ ...common, name: Option.getOrUndefined(options.name), provider })
-        return { record: created, reused: false }
-      }))
-      if (options.json) yield* Console.log(JSON.stringify({ ...record.record, reused: record.reused }, null, 2))
-      else {
-        yield* Console.log(`${record.record.name}: running [${record.record.provider}]${record.reused ? " (reused)" : ""}`)
-        yield* printMounts(record.record)
-      }
-      if (!options.autoDestroy) {
-        if (!options.json) yield* Console.log(`connect: vm temp ssh --name ${record.record.name}`)
-        return
-      }
-      const destroy = withTemp(Effect.flatMap(TempVms, (t) => t.destroy(record.record.name))).pipe(
-        Effect.zipRight(Console.error(`${record.record.name}: destroyed`))
-      )
-      // Ctrl-C or a failing shell destroys too
-      yield* shell(Option.some(record.record.name)).pipe(Effect.ensuring(runDetached(destroy).pipe(Effect.ignore)))
-    })
+  (args) => lazily(run, (m) => m.create(args))
 ).pipe(Command.withDescription("Create a throw-away VM with host directories mounted"))
 
 export const mount = Command.make(
@@ -103,14 +43,7 @@ export const mount = Command.make(
     paths: Args.text({ name: "PATH" }).pipe(Args.withDescription("SOURCE[:TARGET][:ro|rw]"), Args.atLeast(1)),
     name: nameOption
   },
-  ({ name, paths }) =>
-    withTemp(Effect.gen(function*() {
-      const temp = yield* TempVms
-      const resolved = yield* temp.resolve(Option.getOrUndefined(name))
-      const record = yield* temp.mount(resolved, paths, process.cwd())
-      yield* Console.log(`${record.name}: mounts`)
-      yield* printMounts(record)
-    }))
+  (args) => lazily(run, (m) => m.mount(args))
 ).pipe(Command.withDescription("Mount host directories into a temp VM (applied before returning)"))
 
 export const unmount = Command.make(
@@ -120,123 +53,42 @@ export const unmount = Command.make(
     all: Options.boolean("all").pipe(Options.withDescription("Unmount everything")),
     name: nameOption
   },
-  ({ all, name, paths }) =>
-    withTemp(Effect.gen(function*() {
-      const temp = yield* TempVms
-      const resolved = yield* temp.resolve(Option.getOrUndefined(name))
-      const record = yield* temp.unmount(resolved, { paths, all }, process.cwd())
-      yield* Console.log(`${record.name}: mounts`)
-      yield* printMounts(record)
-    }))
+  (args) => lazily(run, (m) => m.unmount(args))
 ).pipe(Command.withDescription("Unmount directories from a temp VM"))
 
-export const mounts = Command.make("mounts", { name: nameOption, json: jsonOption }, ({ json, name }) =>
-  withTemp(Effect.gen(function*() {
-    const temp = yield* TempVms
-    const record = yield* temp.get(yield* temp.resolve(Option.getOrUndefined(name)))
-    if (json) return yield* Console.log(JSON.stringify(record.mounts, null, 2))
-    yield* Console.log(`${record.name}: mounts`)
-    yield* printMounts(record)
-  }))).pipe(Command.withDescription("List a temp VM's mounts"))
+export const mounts = Command.make("mounts", { name: nameOption, json: jsonOption }, (args) => lazily(run, (m) => m.mounts(args))).pipe(
+  Command.withDescription("List a temp VM's mounts")
+)
 
-const pad = (s: string, n: number) => s.padEnd(n)
+export const list = Command.make("list", { json: jsonOption }, (args) => lazily(run, (m) => m.list(args))).pipe(
+  Command.withDescription("List temp VMs")
+)
 
-export const list = Command.make("list", { json: jsonOption }, ({ json }) =>
-  withTemp(Effect.gen(function*() {
-    const vms = yield* (yield* TempVms).list
-    if (json) {
-      const rows = vms.map(({ dir, machine, record }) => ({
-        name: record.name,
-        provider: record.provider,
-        state: machine.state,
-        rawState: machine.rawState,
-        id: machine.id,
-        createdAt: record.createdAt,
-        projectDir: record.projectDir,
-        autoDestroy: record.autoDestroy,
-        mounts: record.mounts,
-        pendingMounts: pendingMounts(record),
-        dir
-      }))
-      return yield* Console.log(JSON.stringify(rows, null, 2))
-    }
-    if (vms.length === 0) return yield* Console.log("no temp VMs (create one with `vm temp create [DIR...]`)")
-    yield* Console.log(`${pad("NAME", 24)}${pad("STATE", 14)}${pad("PROVIDER", 16)}${pad("MOUNTS", 8)}CREATED`)
-    for (const { machine, record } of vms) {
-      yield* Console.log(
-        `${pad(record.name, 24)}${pad(machine.state, 14)}${pad(record.provider, 16)}${
-          pad(String(record.mounts.length), 8)
-        }${record.createdAt.replace("T", " ").slice(0, 19)}`
-      )
-    }
-  }))).pipe(Command.withDescription("List temp VMs"))
-
-export const ssh = Command.make("ssh", { name: nameOption }, ({ name }) => shell(name)).pipe(
+export const ssh = Command.make("ssh", { name: nameOption }, (args) => lazily(run, (m) => m.ssh(args))).pipe(
   Command.withDescription("Open a shell in a temp VM")
 )
 
 export const exec = Command.make(
   "exec",
   { name: nameOption, command: Args.text({ name: "command" }).pipe(Args.repeated) },
-  ({ command, name }) =>
-    withTempVm(name, (resolved) =>
-      Effect.gen(function*() {
-        const result = yield* (yield* Lifecycle).exec(resolved, command, { output: "inherit" })
-        if (result.exitCode !== 0) return yield* new GuestExit({ code: result.exitCode })
-      }))
+  (args) => lazily(run, (m) => m.exec(args))
 ).pipe(Command.withDescription("Run a command in a temp VM: vm temp exec [--name N] -- CMD ARGS..."))
 
-export const status = Command.make("status", {
-  name: nameOption,
-  json: jsonOption,
-  fresh: freshOption,
-  all: allOption,
-  watch: watchOption
-}, ({ all, fresh, json, name, watch }) =>
-  Effect.gen(function*() {
-    if (all && Option.isSome(name)) {
-      return yield* new InvalidInput({ what: "vm temp status", reason: `give a temp VM (--name ${name.value}) or --all, not both` })
-    }
-    if (all || Option.isSome(watch)) {
-      return yield* withTemp(Effect.gen(function*() {
-        const temp = yield* TempVms
-        const names = all ? temp.names : Effect.succeed([yield* temp.resolve(Option.getOrUndefined(name))])
-        const view = yield* tempStatusView(names, { fresh: fresh || Option.isSome(watch), table: all })
-        return yield* Option.isSome(watch) ? watchStatus(view, watch.value, json) : printOnce(view, json)
-      }))
-    }
-    return yield* withTempVm(name, (resolved) =>
-      Effect.gen(function*() {
-        const commands = tempCommands(resolved)
-        const report = yield* statusReport(resolved, { fresh, commands })
-        const record = yield* (yield* TempVms).get(resolved)
-        if (json) return yield* Console.log(JSON.stringify({ ...report, temp: tempDetails(record) }, null, 2))
-        yield* printStatus(report, commands)
-        yield* Console.log("  mounts:")
-        yield* printMounts(record)
-      }))
-  })).pipe(Command.withDescription("Show a temp VM's status and mounts (--all: every temp VM; --watch: live)"))
+export const status = Command.make(
+  "status",
+  { name: nameOption, json: jsonOption, fresh: freshOption, all: allOption, watch: watchOption },
+  (args) => lazily(run, (m) => m.status(args))
+).pipe(Command.withDescription("Show a temp VM's status and mounts (--all: every temp VM; --watch: live)"))
 
 const lifecycle = (verb: "start" | "stop" | "restart", description: string) =>
-  Command.make(verb, { name: nameOption }, ({ name }) =>
-    withTemp(Effect.gen(function*() {
-      const temp = yield* TempVms
-      const info = yield* temp[verb](yield* temp.resolve(Option.getOrUndefined(name)))
-      yield* Console.log(describe(info))
-    }))).pipe(Command.withDescription(description))
+  Command.make(verb, { name: nameOption }, (args) => lazily(run, (m) => m.lifecycle(verb)(args))).pipe(
+    Command.withDescription(description)
+  )
 
 export const destroy = Command.make(
   "destroy",
   { name: nameOption, all: Options.boolean("all").pipe(Options.withDescription("Destroy every temp VM")) },
-  ({ all, name }) =>
-    withTemp(Effect.gen(function*() {
-      const temp = yield* TempVms
-      const targets = all ? yield* temp.names : [yield* temp.resolve(Option.getOrUndefined(name))]
-      for (const target of targets) {
-        yield* temp.destroy(target)
-        yield* Console.log(`${target}: destroyed`)
-      }
-    }))
+  (args) => lazily(run, (m) => m.destroy(args))
 ).pipe(Command.withDescription("Destroy a temp VM with its directory and state (no confirmation: it is throw-away)"))
 
 export const temp = Command.make("temp").pipe(

@@ -1,4 +1,6 @@
-import { Either, ParseResult, Schema } from "effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import * as Yaml from "yaml"
 import { ConfigInvalid } from "../errors.js"
 import { GlobalConfig, ProjectConfig } from "./schema.js"

@@ -1,8 +1,13 @@
-import { FileSystem, Path } from "@effect/platform"
-import { Context, Effect, Layer, Option } from "effect"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { ConfigInvalid, ConfigNotFound } from "../errors.js"
 import { configText, decodeGlobalConfig, decodeProjectConfig } from "./decode.js"
 import { emptyGlobalConfig, type GlobalConfig, type ProjectConfig } from "./schema.js"
+
+// the tag lives on its own so that the CLI can provide it at start-up without loading the config code
+export { HomeDir } from "./home.js"
 
 export const PROJECT_CONFIG_FILE = "vm.yaml"
 
@@ -72,7 +77,3 @@ export const loadGlobalConfig = (home: string) =>
     return { file: Option.none(), config: emptyGlobalConfig } satisfies LoadedGlobal
   })
 
-/** The user's home directory, injectable so tests never touch the real one. */
-export class HomeDir extends Context.Tag("@vm/core/HomeDir")<HomeDir, string>() {
-  static readonly fromEnv = Layer.sync(HomeDir, () => process.env["HOME"] ?? process.cwd())
-}

@@ -1,14 +1,8 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
+import { VAGRANT_PROVIDER_NAMES } from "./providerNames.js"
 
 /** Vagrant providers `vm` can render a Vagrantfile for. */
-export const VagrantProviderName = Schema.Literal(
-  "virtualbox",
-  "vmware_desktop",
-  "hyperv",
-  "libvirt",
-  "parallels",
-  "docker"
-)
+export const VagrantProviderName = Schema.Literal(...VAGRANT_PROVIDER_NAMES)
 export type VagrantProviderName = typeof VagrantProviderName.Type
 
 export const Port = Schema.Int.pipe(Schema.between(1, 65535, { message: () => "must be a port number 1-65535" }))

@@ -1,5 +1,10 @@
-import { Command, CommandExecutor } from "@effect/platform"
-import { Context, Effect, Layer, Ref, Stream } from "effect"
+import * as Command from "@effect/platform/Command"
+import * as CommandExecutor from "@effect/platform/CommandExecutor"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Ref from "effect/Ref"
+import * as Stream from "effect/Stream"
 import { CommandFailed, CommandTimeout, tail, ToolNotInstalled } from "../errors.js"
 
 export interface RunOptions {

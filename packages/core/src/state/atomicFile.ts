@@ -1,5 +1,11 @@
-import { FileSystem, Path } from "@effect/platform"
-import { Duration, Effect, Option, ParseResult, Schedule, Schema } from "effect"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
 import { StateFileError } from "../errors.js"
 
 const failure = (path: string) => (e: { readonly message: string }) => new StateFileError({ path, reason: e.message })

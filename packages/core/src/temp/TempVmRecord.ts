@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { VagrantProviderName } from "../config/schema.js"
 
 /** A host directory shared into a temp VM. */

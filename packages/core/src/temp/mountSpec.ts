@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { InvalidInput } from "../errors.js"
 
 /** A mount as the user typed it, before the source is looked up on disk. */

@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { InvalidInput } from "../errors.js"
 
 // Every word has a letter beyond 'f': a name is never read as a hex machine-id prefix by Vagrant.

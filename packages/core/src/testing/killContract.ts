@@ -1,5 +1,6 @@
 import { describe, expect, layer } from "@effect/vitest"
-import { Effect, type Layer } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
 import { ForceKill, KILL_BUDGET_MS } from "../ForceKill.js"
 import { Lifecycle } from "../Lifecycle.js"
 

@@ -1,5 +1,6 @@
 import { describe, expect, layer } from "@effect/vitest"
-import { Effect, type Layer } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
 import { Lifecycle } from "../Lifecycle.js"
 import { type StatusReport, StatusReporter } from "../StatusReport.js"
 

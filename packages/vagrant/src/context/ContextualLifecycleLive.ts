@@ -8,7 +8,8 @@ import {
   type ProjectContextShape,
   type VmError
 } from "@vm/core"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { PortAllocator } from "../PortAllocator.js"
 import { VagrantLifecycleLive } from "../lifecycle/VagrantLifecycle.js"
 import { type VagrantProject, type VagrantProjectDeps, VagrantProjectLive, VagrantProjectTag } from "../project/VagrantProject.js"

@@ -1,5 +1,5 @@
 import type { AppliedConfig, ProgressShape, VmError } from "@vm/core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { VagrantProject } from "../project/VagrantProject.js"
 import { type ApplyPlan, planApply } from "./planApply.js"
 import { currentPlan } from "./renderCheck.js"

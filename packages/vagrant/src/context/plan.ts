@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { sha256 } from "../hash.js"
 import { moduleOf } from "../providers/registry.js"
 import { type RenderInput, type RenderMachine, renderVagrantfile, resolveEnvironment } from "../render/Vagrantfile.js"

@@ -1,4 +1,6 @@
-import { Deferred, Effect, Option } from "effect"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 
 /** ok: nothing to do; warn: works, but worth knowing; fail: vm cannot work until it is fixed; skip: a check it needs failed. */
 export type CheckStatus = "ok" | "warn" | "fail" | "skip"

@@ -1,4 +1,5 @@
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type { HostDiskShape } from "../hypervisors/HostDisk.js"
 import { shellJoin } from "../shell.js"
 import { controlDirFix, type SshClientShape } from "../SshClient.js"

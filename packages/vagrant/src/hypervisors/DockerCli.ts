@@ -1,6 +1,8 @@
 import type { CommandFailed, CommandTimeout, ToolNotInstalled } from "@vm/core"
 import { ProcessRunner, type RunResult } from "@vm/core/provider"
-import { Context, Effect, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { type CliRun, withDaemonHint } from "./cli.js"
 
 /**

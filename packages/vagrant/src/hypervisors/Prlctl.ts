@@ -1,5 +1,7 @@
 import { ProcessRunner, type RunResult } from "@vm/core/provider"
-import { Context, Effect, Layer } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { type CliError, type CliRun, processCli } from "./cli.js"
 
 export interface PrlctlShape {

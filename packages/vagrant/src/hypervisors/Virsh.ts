@@ -1,6 +1,9 @@
 import { CommandFailed } from "@vm/core"
 import { ProcessRunner, type RunResult, tail } from "@vm/core/provider"
-import { Context, Effect, Layer, Option } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { type CliError, type CliRun, processCli } from "./cli.js"
 
 /** vagrant-libvirt's default connection (`qemu_use_session` or `uri` in vm.yaml change it). */

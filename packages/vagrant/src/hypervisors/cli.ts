@@ -1,6 +1,7 @@
 import { CommandFailed, CommandTimeout, type ToolNotInstalled } from "@vm/core"
 import { DOCTOR_HINT, type ProcessRunnerShape, type RunResult, tail } from "@vm/core/provider"
-import { Effect, Ref } from "effect"
+import * as Effect from "effect/Effect"
+import * as Ref from "effect/Ref"
 
 export type CliError = CommandFailed | CommandTimeout | ToolNotInstalled
 

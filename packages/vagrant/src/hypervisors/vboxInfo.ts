@@ -1,5 +1,5 @@
 import { ParseFailed } from "@vm/core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 
 /**
  * `VBoxManage showvminfo <uuid> --machinereadable`, read once for every user (state queries,

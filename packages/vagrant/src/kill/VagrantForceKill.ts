@@ -1,4 +1,5 @@
-import { FileSystem, Path } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
 import {
   ForceKill,
   KILL_BUDGET_MS,
@@ -9,7 +10,11 @@ import {
   ProviderUnsupported,
   VmNotRunning
 } from "@vm/core"
-import { Clock, Effect, Either, Layer, Option } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { HostProcesses } from "../hypervisors/HostProcesses.js"
 import { parseStatus } from "../machineReadable.js"
 import { VagrantProjectTag } from "../project/VagrantProject.js"

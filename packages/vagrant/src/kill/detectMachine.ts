@@ -1,5 +1,7 @@
-import { FileSystem, Path } from "@effect/platform"
-import { Effect, Option } from "effect"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 
 export interface DetectedMachine {
   /** Provider directory name: docker, virtualbox, vmware_desktop, hyperv, libvirt, parallels, or a plugin's. */

@@ -1,5 +1,8 @@
 import { CommandTimeout, type KillOutcome, type KillStep, type KillStepReport, type VmError } from "@vm/core"
-import { Clock, Duration, Effect, Either } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 
 /** One rung of the kill ladder. */
 export interface Rung {

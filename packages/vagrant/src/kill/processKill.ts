@@ -1,5 +1,7 @@
 import { ProcessNotFound } from "@vm/core"
-import { Clock, Duration, Effect } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import { findVmProcesses, type HostProcessesShape, type VmProcessPattern } from "../hypervisors/HostProcesses.js"
 import { bounded, POLL_INTERVAL_MS, type Rung } from "./ladder.js"
 

@@ -8,7 +8,9 @@ import {
   type VmError,
   VmNotRunning
 } from "@vm/core"
-import { Effect, Layer, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { applyConfig } from "../context/apply.js"
 import { execCommand, guestLogCommand, shellCommand } from "../guest/commands.js"
 import { machineNameFor } from "../names.js"

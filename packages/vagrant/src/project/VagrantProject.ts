@@ -1,4 +1,5 @@
-import { FileSystem, Path } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
 import {
   type CommandFailed,
   type MachineInfo,
@@ -12,7 +13,10 @@ import {
   VmNotRunning
 } from "@vm/core"
 import { readJsonFile, updateJsonFile, withGlobalDefaults, writeFileAtomic } from "@vm/core/provider"
-import { Context, Effect, Layer, Option } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { providerTools } from "../providers/tools.js"
 import { checkHostFolders, currentPlan, renderChecked } from "../context/renderCheck.js"
 import { sha256 } from "../hash.js"

@@ -1,5 +1,6 @@
 import type { GlobalConfig, ProjectConfig, VagrantProviderName } from "@vm/core"
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { HostTools } from "../hypervisors/HostTools.js"
 
 /** Pure: the configured provider, else VirtualBox when installed, else the docker provider. */

@@ -1,4 +1,4 @@
-import type { FileSystem } from "@effect/platform"
+import type * as FileSystem from "@effect/platform/FileSystem"
 import type {
   CommandTimeout,
   ConfigInvalid,
@@ -9,7 +9,8 @@ import type {
   VmError,
   VmState
 } from "@vm/core"
-import type { Effect, Option } from "effect"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
 import type { DoctorCheck } from "../doctor/Check.js"
 import type { DockerCliShape } from "../hypervisors/DockerCli.js"
 import type { HostToolsShape, HostUser } from "../hypervisors/HostTools.js"

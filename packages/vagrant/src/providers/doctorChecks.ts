@@ -1,5 +1,6 @@
 import type { RunResult } from "@vm/core/provider"
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { type CheckOutcome, fail, firstLine, ok } from "../doctor/Check.js"
 import type { CliError } from "../hypervisors/cli.js"
 import type { DoctorEnv } from "./Provider.js"

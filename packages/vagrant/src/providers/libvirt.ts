@@ -1,5 +1,6 @@
 import type { ProjectConfig } from "@vm/core"
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as NodePath from "node:path"
 import { DEFAULT_LIBVIRT_URI, VIRSH_CANNOT_CONNECT } from "../hypervisors/Virsh.js"
 import { rubyString } from "../ruby.js"

@@ -1,5 +1,5 @@
 import { type CommandTimeout, type GlobalConfig, InvalidInput, type ProjectConfig, type VmError, type VmState } from "@vm/core"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { UUID } from "../ids.js"
 import { rubyString, rubyValue } from "../ruby.js"
 import { resolveBox } from "../render/settings.js"

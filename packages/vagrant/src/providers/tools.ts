@@ -1,5 +1,5 @@
-import { FileSystem } from "@effect/platform"
-import { Effect } from "effect"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Effect from "effect/Effect"
 import { DockerCli } from "../hypervisors/DockerCli.js"
 import { HyperV } from "../hypervisors/HyperV.js"
 import { Prlctl } from "../hypervisors/Prlctl.js"

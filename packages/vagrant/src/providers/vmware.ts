@@ -1,5 +1,5 @@
 import * as NodePath from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { rubyString } from "../ruby.js"
 import { resolveProviderSettings } from "../render/settings.js"
 import type { ProviderModule } from "./Provider.js"

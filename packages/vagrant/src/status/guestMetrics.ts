@@ -1,5 +1,7 @@
 import { ParseFailed, type ProjectConfig } from "@vm/core"
-import { Effect, ParseResult, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { forwardedPorts } from "../render/settings.js"
 import { shellJoin } from "../shell.js"
 

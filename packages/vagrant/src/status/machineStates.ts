@@ -1,5 +1,6 @@
 import type { VmError } from "@vm/core"
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { parseStatus } from "../machineReadable.js"
 import type { ProviderEnv, ProviderModule } from "../providers/Provider.js"
 

@@ -1,7 +1,10 @@
-import type { FileSystem, Path } from "@effect/platform"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Path from "@effect/platform/Path"
 import { StatusReport } from "@vm/core"
 import { readJsonFile, writeJsonFile } from "@vm/core/provider"
-import { Effect, Option, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 
 /** Per machine, `.vm/status/<machine>.json` in the project root. */
 export const STATUS_CACHE_DIR = ".vm/status"

@@ -1,7 +1,11 @@
-import { FileSystem, Path } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
 import { InvalidInput, StateFileError, TempVmRecord, type VmError } from "@vm/core"
 import { readJsonFile, updateJsonFile, withFileLock } from "@vm/core/provider"
-import { Data, Effect, Option, Schema } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { tempDir, tempRoot, tempStateFile } from "./tempContext.js"
 
 /** A name with no (readable) state file: handled by the caller as "no such temp VM". */

@@ -1,4 +1,5 @@
-import { FileSystem, Path } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
 import {
   type GlobalConfig,
   InvalidInput,
@@ -15,7 +16,10 @@ import {
   type VmError
 } from "@vm/core"
 import { generateTempName, resolveMounts, sameMounts, validateTempName, withFileLock } from "@vm/core/provider"
-import { Effect, Fiber, Layer, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { DockerCli } from "../hypervisors/DockerCli.js"
 import { VBoxManage } from "../hypervisors/VBoxManage.js"
 import { VagrantProviderLayer } from "../layers.js"

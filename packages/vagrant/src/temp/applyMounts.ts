@@ -1,6 +1,6 @@
 import type { Mount, VmState } from "@vm/core"
 import { diffMounts } from "@vm/core/provider"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { VagrantProjectTag } from "../project/VagrantProject.js"
 import type { ProviderModule } from "../providers/Provider.js"
 import { waitHealthy } from "./health.js"

@@ -1,6 +1,7 @@
 import { CommandFailed, Progress, SshFailed } from "@vm/core"
 import { tail } from "@vm/core/provider"
-import { Effect, Schedule } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 import { SshClient } from "../SshClient.js"
 import { VagrantProjectTag } from "../project/VagrantProject.js"
 

@@ -1,5 +1,6 @@
 import { type Mount, Progress, VmNotRunning } from "@vm/core"
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { VBoxManage } from "../hypervisors/VBoxManage.js"
 import { sha256 } from "../hash.js"
 import { shellQuote } from "../shell.js"

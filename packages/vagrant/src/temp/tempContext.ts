@@ -7,7 +7,7 @@ import {
   type VagrantProviderName
 } from "@vm/core"
 import { TEMP_WORKSPACE } from "@vm/core/provider"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import * as Path from "node:path"
 
 /**

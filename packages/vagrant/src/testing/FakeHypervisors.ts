@@ -1,4 +1,6 @@
-import { Effect, Layer, Ref } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Ref from "effect/Ref"
 import { type CliAnswer, type CliCall, notScripted, scriptedCli } from "../hypervisors/cli.js"
 import { DockerCliFake } from "../hypervisors/DockerCli.js"
 import { HostProcessesFake } from "../hypervisors/HostProcesses.js"

@@ -2,7 +2,7 @@ import { ContextualLifecycle } from "@vm/core/ContextualLifecycle"
 import { DEFAULT_INSTANCE } from "@vm/core/instances"
 import type { MachineInfo } from "@vm/core/model"
 import { ProjectContext } from "@vm/core/ProjectContext"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 
 export interface DriftReport {
   /** The machine does not run with the current vm.yaml + ~/.vm/config.yaml. */

@@ -1,7 +1,7 @@
 import { HomeDir, loadGlobalConfig } from "@vm/core/config/load"
 import type { TempVmRecord } from "@vm/core/temp/TempVmRecord"
 import { TempVms } from "@vm/core/TempVms"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { providerFor } from "../project.js"
 import { type DashboardCommands, renderDashboard } from "../statusDashboard.js"
 import { renderStatusTable } from "../statusTable.js"

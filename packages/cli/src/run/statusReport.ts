@@ -1,7 +1,8 @@
 import type { ProjectContextShape } from "@vm/core/ProjectContext"
 import { noResources, StatusReporter } from "@vm/core/StatusReport"
 import { timeoutsFor } from "@vm/vagrant/project/timeouts"
-import { Console, Effect } from "effect"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 import { type DashboardCommands, renderDashboard, useColor } from "../statusDashboard.js"
 import { configDrift, driftHint } from "./drift.js"
 
