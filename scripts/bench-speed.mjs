@@ -2,9 +2,10 @@
 // The speed goals (issue "Speed: start-up and cold paths close to the floor") on one docker-provider
 // machine, as ratios against the bare tools on the same machine in the same run:
 //
-//   npm run build && node scripts/bench-speed.mjs [RUNS] [--baseline DIR] [--json]
+//   npm run build && node scripts/bench-speed.mjs [RUNS] [--only WORD] [--baseline DIR] [--json]
 //
 //   RUNS            runs per command (default 7; `vm kill` and `vagrant halt --force` get half, at least 3)
+//   --only WORD     only the rows whose command contains WORD (and their reference rows), e.g. --only kill
 //   --baseline DIR  another checkout of vm, built (`npm ci && npm run build` there), measured in the same
 //                   rounds on the same machine: the before/after table. Make one with
 //                   `git worktree add /tmp/vm-before <commit> && (cd /tmp/vm-before && npm ci)`.
@@ -30,7 +31,8 @@ import { median } from "./bench/lib.mjs"
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 const argv = process.argv.slice(2)
 const RUNS = Number(argv.find((a) => /^\d+$/.test(a)) ?? 7)
-const KILL_RUNS = Math.max(3, Math.ceil(RUNS / 2))
+// kill rows take a machine start each: half the runs, unless they are all that is measured (--only)
+const KILL_RUNS = argv.includes("--only") ? RUNS : Math.max(3, Math.ceil(RUNS / 2))
 const JSON_OUT = argv.includes("--json")
 const baselineIndex = argv.indexOf("--baseline")
 const BASELINE = baselineIndex >= 0 ? resolve(argv[baselineIndex + 1] ?? "") : undefined
@@ -122,9 +124,18 @@ const rows = [
   { label: "vm kill, healthy machine", vm: true, kill: true, reference: "vagrant halt --force", goal: 1.15, prep: (cli) => ensureRunning(cli), cmd: (cli) => vm(cli, "kill") }
 ]
 
+const onlyIndex = argv.indexOf("--only")
+const ONLY = onlyIndex >= 0 ? argv[onlyIndex + 1] ?? "" : undefined
+const picked = ONLY === undefined ? rows : rows.filter((row) => row.label.includes(ONLY))
+const measured = rows.filter((row) => picked.includes(row) || picked.some((p) => p.reference === row.label))
+if (measured.length === 0) {
+  console.error(`bench-speed: no row contains '${ONLY}'`)
+  process.exit(2)
+}
+
 const times = new Map()
 const record = (key, seconds) => times.set(key, [...(times.get(key) ?? []), seconds])
-const cells = rows.flatMap((row) => (row.vm ? Object.keys(CLIS).map((cli) => ({ row, cli, key: `${row.label} [${cli}]` })) : [{ row, cli: "current", key: row.label }]))
+const cells = measured.flatMap((row) => (row.vm ? Object.keys(CLIS).map((cli) => ({ row, cli, key: `${row.label} [${cli}]` })) : [{ row, cli: "current", key: row.label }]))
 
 let failed = false
 try {

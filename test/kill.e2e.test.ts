@@ -165,8 +165,14 @@ describe.runIf(e2e.ok)("vm kill (real vagrant, docker provider)", () => {
 
   it("a machine that is already off is left alone; an unknown name is an error", async () => {
     await vmOk(sb, ["stop"])
-    const report = parseJson<KillJson>(await sb.runVm(["kill", "--json"]))
+    const kill = await sb.runVm(["kill", "--json"])
+    const report = parseJson<KillJson>(kill)
     expect(report).toMatchObject({ step: "already-off", stepsTried: [] })
+    // the forced halt started alongside the first look was stopped, not waited out (a halt takes over 1 s)
+    expect(kill.durationMs, formatResult(kill)).toBeLessThan(1000)
+    // and no Vagrant was left behind holding the machine's lock: the next action runs at once
+    await vmOk(sb, ["start"])
+    await vmOk(sb, ["stop"])
 
     const unknown = await sb.runVm(["kill", "nope"])
     expect(unknown.exitCode, formatResult(unknown)).toBe(1)

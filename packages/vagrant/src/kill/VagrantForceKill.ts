@@ -1,6 +1,7 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import {
+  Cancelled,
   ForceKill,
   KILL_BUDGET_MS,
   KillFailed,
@@ -8,11 +9,14 @@ import {
   type KillReport,
   Progress,
   ProviderUnsupported,
+  type VmError,
   VmNotRunning
 } from "@vm/core"
 import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import { HostProcesses } from "../hypervisors/HostProcesses.js"
@@ -21,7 +25,7 @@ import { VagrantProjectTag } from "../project/VagrantProject.js"
 import type { HardStop } from "../providers/Provider.js"
 import { isOff, isSavedState, providerModule } from "../providers/registry.js"
 import { detectMachine } from "./detectMachine.js"
-import { bounded, describeError, pollOff, type Rung, runLadder } from "./ladder.js"
+import { bounded, describeError, type LadderResult, pollOff, type Rung, runLadder } from "./ladder.js"
 import { processKillRung } from "./processKill.js"
 
 /** Budget shares (ms). Healthy `vagrant halt --force` costs ~1.3 s on the docker provider (Ruby start-up). */
@@ -81,33 +85,62 @@ export const VagrantForceKillLive = Layer.effect(
             warnings
           }))
 
-        // One cheap look first: an off machine needs nothing, a saved one loses its saved memory.
+        // One cheap look at the hypervisor: an off machine needs nothing, a saved one loses its saved memory.
+        const look = Option.map(hard, (h) =>
+          Effect.either(bounded(h.query(KILL_TIMINGS.initialQueryMs), KILL_TIMINGS.initialQueryMs, ["state query"])))
         let before: string | undefined
-        if (Option.isSome(hard)) {
-          const state = yield* Effect.either(
-            bounded(hard.value.query(KILL_TIMINGS.initialQueryMs), KILL_TIMINGS.initialQueryMs, ["state query"])
-          )
-          if (Either.isRight(state)) {
-            before = state.right
-            if (isOff(provider, before)) return yield* finish("already-off", [])
-            if (isSavedState(provider, before)) {
-              warnings.push(`'${instance}' was ${before}: its saved memory state is discarded (the disk is kept)`)
-            }
-          } else {
+        /** What the look found; false when the machine is off already (nothing to kill). */
+        const noteLook = (state: Either.Either<string, VmError>): boolean => {
+          if (Either.isLeft(state)) {
             warnings.push(
               `could not read the machine's state first (${describeError(state.left)}); ` +
                 "if it was saved or suspended, that saved memory state is discarded"
             )
+            return true
           }
+          before = state.right
+          if (isOff(provider, before)) return false
+          if (isSavedState(provider, before)) {
+            warnings.push(`'${instance}' was ${before}: its saved memory state is discarded (the disk is kept)`)
+          }
+          return true
         }
+        const confirmOff = Option.getOrUndefined(
+          Option.map(hard, (h) => (windowMs: number) => pollOff(h.query, (raw) => isOff(provider, raw), windowMs))
+        )
+        const ladder = { onStep: (rung: Rung) => progress.detail(rung.command), confirmOff }
+        const hypervisor = () => hypervisorRungs(provider, hard, before, skipHalt ? KILL_TIMINGS.skippedHaltToHardStopMs : 0)
 
-        yield* p.writeVagrantfile.pipe(Effect.ignore)
-        const rungs = [
-          ...(skipHalt ? [] : [haltRung(r.machine, provider, hard)]),
-          ...hypervisorRungs(provider, hard, before, skipHalt ? KILL_TIMINGS.skippedHaltToHardStopMs : 0)
-        ]
-        const confirmOff = Option.map(hard, (h) => (windowMs: number) => pollOff(h.query, (raw) => isOff(provider, raw), windowMs))
-        const result = yield* runLadder(rungs, deadline, (rung) => progress.detail(rung.command), Option.getOrUndefined(confirmOff))
+        let result: LadderResult
+        if (Option.isNone(look) || skipHalt) {
+          // the hard stop acts on the state the look found: look first
+          if (Option.isSome(look) && !noteLook(yield* look.value)) return yield* finish("already-off", [])
+          yield* p.writeVagrantfile.pipe(Effect.ignore)
+          result = yield* runLadder([...(skipHalt ? [] : [haltRung(r.machine, provider, hard)]), ...hypervisor()], deadline, ladder)
+        } else {
+          // The look runs alongside the forced halt, which needs only the Vagrantfile and spends its first
+          // half second starting Ruby: the look (tens of ms) answers long before the halt touches the machine,
+          // so an off look means the machine was off. The halt is then stopped, and awaited: no Vagrant is
+          // left holding the machine's lock. The hard stop runs after the look (it acts on the state found).
+            const looking = yield* Effect.fork(look.value)
+          yield* p.writeVagrantfile.pipe(Effect.ignore)
+            const offAlready = yield* Deferred.make<void>()
+          const hypervisorReserve = hypervisor().reduce((sum, rung) => sum + rung.reserveMs, 0)
+          const halting = yield* Effect.fork(
+            runLadder([haltRung(r.machine, provider, hard, Deferred.await(offAlready))], deadline, {
+              ...ladder,
+              reservedAfterMs: hypervisorReserve
+            })
+          )
+          if (!noteLook(yield* Fiber.join(looking))) {
+            yield* Deferred.succeed(offAlready, undefined)
+            yield* Fiber.await(halting)
+            return yield* finish("already-off", [])
+          }
+          const halted = yield* Fiber.join(halting)
+          const rest = halted.stoppedBy === undefined ? yield* runLadder(hypervisor(), deadline, ladder) : { stoppedBy: undefined, steps: [] }
+          result = { stoppedBy: halted.stoppedBy ?? rest.stoppedBy, steps: [...halted.steps, ...rest.steps] }
+        }
         if (result.stoppedBy !== undefined) return yield* finish(result.stoppedBy, result.steps)
         const tried = result.steps.map((s) => `${s.command}: ${s.outcome}${s.error ? ` (${s.error})` : ""}`)
         if (Option.isNone(hard)) {
@@ -122,14 +155,24 @@ export const VagrantForceKillLive = Layer.effect(
       }).pipe((effect) => progress.phase(`Killing ${instance}`, effect))
 
     /** Rung 1: Vagrant's own forced halt; it blocks on (or is refused by) the machine lock of a busy Vagrant. */
-    const haltRung = (machine: string, provider: string, hard: Option.Option<HardStop>): Rung => ({
+    const haltRung = (
+      machine: string,
+      provider: string,
+      hard: Option.Option<HardStop>,
+      /** Completes when the halt is not needed after all (the machine was off): the halt is then stopped. */
+      unneeded: Effect.Effect<void> = Effect.never
+    ): Rung => ({
       step: "vagrant-halt",
       command: `vagrant halt --force ${machine}`,
       capMs: KILL_TIMINGS.haltMs,
       reserveMs: 0,
       // without a hypervisor query only `vagrant status` (a Ruby start-up) can tell: give it the rest
       ...(Option.isNone(hard) ? { verifyCapMs: KILL_BUDGET_MS } : {}),
-      run: (timeoutMs) => p.vagrant(["halt", "--force", machine], timeoutMs),
+      run: (timeoutMs) =>
+        Effect.raceFirst(
+          p.vagrant(["halt", "--force", machine], timeoutMs),
+          Effect.zipRight(unneeded, new Cancelled({ reason: "not needed: the machine was off already" }))
+        ),
       verify: (windowMs) =>
         Option.isSome(hard)
           ? pollOff(hard.value.query, (raw) => isOff(provider, raw), windowMs)

@@ -89,6 +89,18 @@ export const pollOff = <E extends VmError>(
     }
   })
 
+export interface LadderOptions {
+  /** Called as each rung starts (progress). */
+  readonly onStep?: (rung: Rung) => Effect.Effect<void>
+  /**
+   * Checks the machine's state after a rung whose command failed or timed out: the stop may have
+   * finished anyway (libvirtd completes a `virsh destroy` its client gave up on).
+   */
+  readonly confirmOff?: ((windowMs: number) => Effect.Effect<Verdict>) | undefined
+  /** Time kept free for rungs that run after this ladder (a ladder run in two parts). */
+  readonly reservedAfterMs?: number
+}
+
 /**
  * Runs the rungs in order until one leaves the machine verified off, all within `deadline`
  * (epoch ms). Each rung's command gets min(its cap, what is left minus what later rungs reserve).
@@ -96,17 +108,12 @@ export const pollOff = <E extends VmError>(
 export const runLadder = (
   rungs: ReadonlyArray<Rung>,
   deadline: number,
-  onStep: (rung: Rung) => Effect.Effect<void> = () => Effect.void,
-  /**
-   * Checks the machine's state after a rung whose command failed or timed out: the stop may have
-   * finished anyway (libvirtd completes a `virsh destroy` its client gave up on).
-   */
-  confirmOff?: (windowMs: number) => Effect.Effect<Verdict>
+  { confirmOff, onStep = () => Effect.void, reservedAfterMs = 0 }: LadderOptions = {}
 ): Effect.Effect<LadderResult> =>
   Effect.gen(function*() {
     const steps: Array<KillStepReport> = []
     for (const [i, rung] of rungs.entries()) {
-      const laterReserve = rungs.slice(i + 1).reduce((sum, r) => sum + r.reserveMs, 0)
+      const laterReserve = rungs.slice(i + 1).reduce((sum, r) => sum + r.reserveMs, reservedAfterMs)
       const started = yield* Clock.currentTimeMillis
       const report = (outcome: KillOutcome, error?: string) =>
         Effect.map(Clock.currentTimeMillis, (now) => {

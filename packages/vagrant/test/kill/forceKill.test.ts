@@ -359,16 +359,49 @@ describe("vm kill on Vagrant (fake Vagrant and hypervisor CLIs)", () => {
         ])
       }))
 
-    it.effect("a machine that is already off is left alone", () =>
+    it.effect("a machine that is already off is left alone: the halt started alongside the look is stopped and awaited", () =>
       Effect.gen(function*() {
         const power: Power = { on: false }
+        const halt = { ended: false }
+        // a real halt spends its first half second starting Ruby; this one never gets further
+        const starting = Effect.never.pipe(Effect.onInterrupt(() => Effect.sync(() => (halt.ended = true))))
         const { calls, result } = yield* killIn({
           ids: () => ({ docker: DOCKER_ID }),
-          vagrant: vagrantScript(LOCKED_HALT),
+          vagrant: vagrantScript(starting),
           hypervisors: (d) => dockerCase.script(power, d)
         })
-        expect(reportOf(result)).toMatchObject({ step: "already-off", stepsTried: [] })
-        expect(calls).toEqual([dockerCase.query(DOCKER_ID)])
+        const report = reportOf(result)
+        expect(report).toMatchObject({ step: "already-off", stepsTried: [], warnings: [] })
+        expect(report.durationMs).toBeLessThan(200)
+        expect(halt.ended).toBe(true)
+        expect(calls).toEqual([dockerCase.query(DOCKER_ID), HALT])
+        expect(power.on).toBe(false)
+      }))
+
+    it.effect("a running machine: the look and the halt start together, and only a failed halt waits for the look", () =>
+      Effect.gen(function*() {
+        const power: Power = { on: true }
+        // the look answers after 400 ms; the halt is refused after 300 ms (its Ruby start-up)
+        const slowLook: HypervisorScript = {
+          docker: (args) =>
+            args[0] === "inspect" && !("looked" in power)
+              ? Effect.zipRight(Effect.sleep("400 millis"), Effect.sync(() => {
+                Object.assign(power, { looked: true })
+                return { stdout: "running\n" }
+              }))
+              : dockerCase.script(power, "").docker!(args)
+        }
+        const { calls, result } = yield* killIn({
+          ids: () => ({ docker: DOCKER_ID }),
+          vagrant: vagrantScript(Effect.zipRight(Effect.sleep("300 millis"), LOCKED_HALT)),
+          hypervisors: () => slowLook
+        })
+        const report = reportOf(result)
+        expect(report.step).toBe("hypervisor-stop")
+        expect(report.stepsTried.map((s) => [s.step, s.outcome])).toEqual([["vagrant-halt", "failed"], ["hypervisor-stop", "stopped"]])
+        // one after the other would be 700 ms before the hard stop
+        expect(report.durationMs).toBeLessThan(600)
+        expect(calls).toEqual([dockerCase.query(DOCKER_ID), HALT, dockerCase.stop(DOCKER_ID), dockerCase.query(DOCKER_ID)])
       }))
 
     it.effect("a saved VirtualBox VM warns that its saved memory is discarded, and discards it", () =>
