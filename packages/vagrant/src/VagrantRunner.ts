@@ -19,6 +19,11 @@ export interface VagrantCall {
   readonly onLine?: (line: string) => Effect.Effect<void>
   /** Fail on a non-zero exit (default true). */
   readonly check?: boolean
+  /**
+   * Load Vagrant's plugins (default true). False sets VAGRANT_NO_PLUGINS: Ruby starts about 60 ms
+   * sooner, for calls on a provider built into Vagrant that must not run plugin hooks anyway.
+   */
+  readonly plugins?: boolean
 }
 
 export type VagrantError = CommandFailed | CommandTimeout | VagrantNotInstalled
@@ -30,7 +35,7 @@ export interface VagrantRunnerShape {
 /** The only code that runs `vagrant`. */
 export class VagrantRunner extends Context.Tag("@vm/vagrant/VagrantRunner")<VagrantRunner, VagrantRunnerShape>() {}
 
-export const vagrantEnv = (call: Pick<VagrantCall, "provider" | "cwd">): Record<string, string> => ({
+export const vagrantEnv = (call: Pick<VagrantCall, "provider" | "cwd" | "plugins">): Record<string, string> => ({
   VAGRANT_VAGRANTFILE: VAGRANTFILE_NAME,
   VAGRANT_DOTFILE_PATH: DOTFILE_PATH,
   VAGRANT_CHECKPOINT_DISABLE: "1",
@@ -38,7 +43,8 @@ export const vagrantEnv = (call: Pick<VagrantCall, "provider" | "cwd">): Record<
   VAGRANT_NO_COLOR: "1",
   // an inherited VAGRANT_CWD would make Vagrant look somewhere else than `cwd`
   VAGRANT_CWD: call.cwd,
-  ...(call.provider ? { VAGRANT_DEFAULT_PROVIDER: call.provider } : {})
+  ...(call.provider ? { VAGRANT_DEFAULT_PROVIDER: call.provider } : {}),
+  ...(call.plugins === false ? { VAGRANT_NO_PLUGINS: "1" } : {})
 })
 
 export const VagrantRunnerLive = Layer.effect(

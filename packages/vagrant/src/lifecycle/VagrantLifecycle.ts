@@ -69,7 +69,7 @@ export const VagrantLifecycleLive = Layer.effect(
             )
           )
         }
-        yield* p.vagrant(["destroy", "-f", r.machine], timeouts.haltMs, `Destroying ${instance}`)
+        yield* p.vagrant(["destroy", "-f", r.machine], timeouts.haltMs, { label: `Destroying ${instance}` })
         yield* p.updateState((s) => {
           const { [instance]: _gone, ...rest } = s.instances
           return [{ ...s, instances: rest }, undefined] as const
@@ -133,7 +133,7 @@ export const VagrantLifecycleLive = Layer.effect(
           const r = yield* p.record(instance)
           yield* p.writeVagrantfile
           yield* p.forgetSsh(instance)
-          yield* p.vagrant(["halt", r.machine], timeouts.haltMs, `Stopping ${instance}`)
+          yield* p.vagrant(["halt", r.machine], timeouts.haltMs, { label: `Stopping ${instance}` })
           return yield* p.info(instance)
         }),
       restart: (instance) => Effect.map(applyConfig(p, progress, instance, "restart"), (applied) => applied.machine),
@@ -142,7 +142,7 @@ export const VagrantLifecycleLive = Layer.effect(
         Effect.gen(function*() {
           const r = yield* p.record(instance)
           yield* p.writeVagrantfile
-          yield* p.vagrant(["provision", r.machine], timeouts.upMs, `Provisioning ${instance}`)
+          yield* p.vagrant(["provision", r.machine], timeouts.upMs, { label: `Provisioning ${instance}` })
           // Vagrant exits 0 when the machine is stopped under a running provisioner: check the outcome.
           const after = yield* p.info(instance)
           if (after.state !== "running") return yield* new VmNotRunning({ name: instance, state: after.rawState })

@@ -43,6 +43,14 @@ export const machineInfoOf = (instance: string, row: MachineStateRow, id: Option
   id: Option.getOrNull(id)
 })
 
+/** How one `vagrant` call runs. */
+export interface VagrantOptions {
+  /** Shown as a progress phase, with Vagrant's output lines as details. */
+  readonly label?: string
+  /** Load Vagrant's plugins (default true); see VagrantCall.plugins. */
+  readonly plugins?: boolean
+}
+
 /** Internal operations shared by the Lifecycle and the capabilities built on it (status, temp, kill). */
 export interface VagrantProject {
   readonly ctx: ProjectContextShape
@@ -59,12 +67,17 @@ export interface VagrantProject {
   readonly record: (instance: string) => Effect.Effect<InstanceRecord, VmError>
   /** Renders Vagrantfile.vmtool from the current state (written only when it changed); returns its hash. */
   readonly writeVagrantfile: Effect.Effect<string, VmError>
+  /**
+   * Writes Vagrantfile.vmtool only when there is none. For `vm kill`: the file on disk is what the machine
+   * runs with (a vm.yaml edited since has not reached it), and rendering costs time a kill does not have.
+   */
+  readonly ensureVagrantfile: Effect.Effect<void, VmError>
   /** Fails (naming the key) when the config renders but cannot boot, e.g. a synced folder source is missing. */
   readonly checkBootable: Effect.Effect<void, VmError>
   readonly dataDir: (machine: string, provider?: string) => string
   /** Provider id from `.vm/vagrant/machines/<m>/<provider>/id`. */
   readonly machineId: (machine: string) => Effect.Effect<Option.Option<string>>
-  readonly vagrant: (args: ReadonlyArray<string>, timeoutMs: number, label?: string) => Effect.Effect<string, VmError>
+  readonly vagrant: (args: ReadonlyArray<string>, timeoutMs: number, options?: VagrantOptions) => Effect.Effect<string, VmError>
   readonly info: (instance: string) => Effect.Effect<MachineInfo, VmError>
   /** Raw states of machines, cheaply (see makeMachineStates). */
   readonly machineStates: (
@@ -134,6 +147,11 @@ export const VagrantProjectLive = Layer.effect(
       return sha256(text)
     })
 
+    const ensureVagrantfile = Effect.flatMap(
+      fs.exists(path.join(ctx.root, VAGRANTFILE_NAME)).pipe(Effect.orElseSucceed(() => false)),
+      (exists) => exists ? Effect.void : Effect.asVoid(writeVagrantfile)
+    )
+
     const checkBootable = withPlatform(checkHostFolders(ctx))
 
     const dataDir = (machine: string, p: string = provider) => path.join(ctx.root, DOTFILE_PATH, "machines", machine, p)
@@ -144,12 +162,13 @@ export const VagrantProjectLive = Layer.effect(
         Effect.map(Option.filter((s) => s !== ""))
       )
 
-    const vagrant = (args: ReadonlyArray<string>, timeoutMs: number, label?: string) => {
+    const vagrant = (args: ReadonlyArray<string>, timeoutMs: number, { label, plugins }: VagrantOptions = {}) => {
       const call = runner.run(args, {
         cwd: ctx.root,
         timeoutMs,
         provider,
-        ...(label ? { onLine: (line: string) => progress.detail(line.replace(/^==> /, "").trim()) } : {})
+        ...(label ? { onLine: (line: string) => progress.detail(line.replace(/^==> /, "").trim()) } : {}),
+        ...(plugins === undefined ? {} : { plugins })
       }).pipe(
         Effect.map((r) => r.stdout),
         withDaemonHint(module.doctor.daemonUnreachable && { output: module.doctor.daemonUnreachable, daemon: `${module.title} on this host` })
@@ -242,13 +261,13 @@ export const VagrantProjectLive = Layer.effect(
           ...(verb === "up" ? ["up", r.machine, `--provider=${provider}`] : ["reload", r.machine]),
           ...(options?.provision ? ["--provision"] : [])
         ]
-        yield* vagrant(args, timeouts.upMs, label).pipe(
+        yield* vagrant(args, timeouts.upMs, { label }).pipe(
           Effect.catchIf(
             (e): e is CommandFailed => e._tag === "CommandFailed" && module.transientBootFailure?.(e.stderrTail) === true,
             (e) =>
               Effect.zipRight(
                 progress.notice(`${instance}: \`vagrant ${args[0]}\` hit a race outside vm (${e.stderrTail.trim().split("\n").at(-1)}); retrying once`),
-                vagrant(args, timeouts.upMs, label)
+                vagrant(args, timeouts.upMs, { label })
               )
           )
         )
@@ -277,7 +296,7 @@ export const VagrantProjectLive = Layer.effect(
           // one Ruby start-up cheaper; `vagrant up` finds the machine gone and creates it again
           yield* progress.phase(`${label}: removing the old machine`, discard(env, id.value, timeouts.haltMs))
         } else {
-          yield* vagrant(["destroy", "-f", r.machine], timeouts.haltMs, `${label}: removing the old machine`)
+          yield* vagrant(["destroy", "-f", r.machine], timeouts.haltMs, { label: `${label}: removing the old machine` })
         }
         return yield* boot(instance, "up", `${label}: booting the new machine`)
       })
@@ -295,6 +314,7 @@ export const VagrantProjectLive = Layer.effect(
       updateState,
       record,
       writeVagrantfile,
+      ensureVagrantfile,
       checkBootable,
       dataDir,
       machineId,

@@ -28,6 +28,9 @@ const lookup = <V>(table: Readonly<Record<string, V>> | undefined, key: string):
 /** The module of a provider vm knows; undefined for others (a Vagrant plugin vm was not told about). */
 export const providerModule = (name: string): ProviderModule | undefined => lookup(PROVIDERS, canonical(name))
 
+/** Whether Vagrant needs a plugin for this provider (true for providers vm has no module for). */
+export const needsVagrantPlugin = (name: string): boolean => (providerModule(name)?.doctor.plugins.length ?? 1) > 0
+
 /** The module of a configured provider (the schema only admits known names). */
 export const moduleOf = (name: VagrantProviderName): ProviderModule => PROVIDERS[name]
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { ForceKill, KILL_BUDGET_MS, type KillReport } from "@vm/core/ForceKill"
 import { Cause, Effect, Exit, Option } from "effect"
+import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { afterAll } from "vitest"
 import { type CliCall, notScripted } from "../../src/hypervisors/cli.js"
@@ -28,7 +29,7 @@ const killIn = (spec: WorldSpec) =>
     const calls = yield* world.calls
     // whatever happened: kill never destroys
     expect(calls.filter((c) => c[0] === "vagrant" && c[1] === "destroy")).toEqual([])
-    return { result, calls, dir: world.dir }
+    return { result, calls, dir: world.dir, root: world.root, vagrantCalls: yield* world.vagrantCalls }
   })
 
 const reportOf = (result: Exit.Exit<KillReport, unknown>): KillReport => {
@@ -173,6 +174,22 @@ describe("vm kill on Vagrant (fake Vagrant and hypervisor CLIs)", () => {
           expect(power.on).toBe(false)
         }))
     }
+
+    it.effect("the forced halt skips Vagrant's plugins only for providers built into Vagrant (docker, virtualbox, hyperv)", () =>
+      Effect.gen(function*() {
+        const halts: Record<string, boolean> = {}
+        for (const c of providers) {
+          const power: Power = { on: true }
+          const { vagrantCalls } = yield* killIn({
+            ids: (d) => ({ [c.provider]: c.id(d) }),
+            vagrant: vagrantScript(LOCKED_HALT),
+            hypervisors: (d) => c.script(power, d)
+          })
+          for (const call of vagrantCalls) if (call.args[0] === "halt") halts[c.provider] = call.plugins
+        }
+        // libvirt's halt is not tried (it only asks the guest); the plugin providers load their plugin
+        expect(halts).toEqual({ docker: false, virtualbox: false, hyperv: false, vmware_desktop: true, parallels: true })
+      }))
 
     it.effect("the provider directory that holds an id wins over vm.yaml and over empty provider directories", () =>
       Effect.gen(function*() {
@@ -378,6 +395,23 @@ describe("vm kill on Vagrant (fake Vagrant and hypervisor CLIs)", () => {
         expect(power.on).toBe(false)
       }))
 
+    it.effect("the halt runs with the Vagrantfile on disk (what the machine runs with); one is written only when there is none", () =>
+      Effect.gen(function*() {
+        for (const onDisk of ["# what dev booted with\n", undefined]) {
+          const power: Power = { on: true }
+          const { result, root } = yield* killIn({
+            ids: () => ({ docker: DOCKER_ID }),
+            vagrant: vagrantScript(switchOff(power)),
+            hypervisors: (d) => dockerCase.script(power, d),
+            ...(onDisk === undefined ? {} : { vagrantfile: onDisk })
+          })
+          expect(reportOf(result).step).toBe("vagrant-halt")
+          const text = Fs.readFileSync(Path.join(root, "Vagrantfile.vmtool"), "utf8")
+          if (onDisk === undefined) expect(text).toContain("Vagrant.configure(\"2\")")
+          else expect(text).toBe(onDisk)
+        }
+      }))
+
     it.effect("a running machine: the look and the halt start together, and only a failed halt waits for the look", () =>
       Effect.gen(function*() {
         const power: Power = { on: true }
@@ -452,11 +486,13 @@ describe("vm kill on Vagrant (fake Vagrant and hypervisor CLIs)", () => {
   describe("a provider without a known hard stop", () => {
     it.effect("`vagrant halt --force` refused → ProviderUnsupported saying what was tried and suggesting destroy", () =>
       Effect.gen(function*() {
-        const { calls, result } = yield* killIn({
+        const { calls, result, vagrantCalls } = yield* killIn({
           ids: () => ({ aws: "i-0123456789abcdef0" }),
           vagrant: vagrantScript(LOCKED_HALT),
           hypervisors: () => ({})
         })
+        // a provider vm does not know is a plugin: Vagrant loads its plugins
+        expect(vagrantCalls).toEqual([{ args: ["halt", "--force", "dev"], plugins: true }])
         const error = errorOf(result)
         expect(error._tag).toBe("ProviderUnsupported")
         expect(error.message).toContain("provider 'aws' does not support force kill")

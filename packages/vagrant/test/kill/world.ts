@@ -19,6 +19,8 @@ export interface WorldSpec {
   readonly vagrant: CliAnswer
   readonly hypervisors: (dir: string) => HypervisorScript
   readonly extraYaml?: string
+  /** Vagrantfile.vmtool already on disk (default: none). */
+  readonly vagrantfile?: string
 }
 
 const cleanups: Array<() => void> = []
@@ -51,14 +53,17 @@ export const makeWorld = (spec: WorldSpec) =>
       Fs.mkdirSync(dir, { recursive: true })
       Fs.writeFileSync(Path.join(dir, "id"), id)
     }
+    if (spec.vagrantfile !== undefined) Fs.writeFileSync(Path.join(project.root, "Vagrantfile.vmtool"), spec.vagrantfile)
     const log = yield* Ref.make<ReadonlyArray<CliCall>>([])
     const hypervisors = yield* makeFakeHypervisors(spec.hypervisors(project.dir), log)
     const vagrantCli = scriptedCli("vagrant", spec.vagrant, log)
+    const vagrantCalls = yield* Ref.make<ReadonlyArray<{ readonly args: ReadonlyArray<string>; readonly plugins: boolean }>>([])
     const vagrant = Layer.succeed(
       VagrantRunner,
       VagrantRunner.of({
         run: (args, call) =>
-          vagrantCli(args, { timeoutMs: call.timeoutMs, ...(call.check === undefined ? {} : { check: call.check }) }).pipe(
+          Ref.update(vagrantCalls, (calls) => [...calls, { args, plugins: call.plugins !== false }]).pipe(
+            Effect.zipRight(vagrantCli(args, { timeoutMs: call.timeoutMs, ...(call.check === undefined ? {} : { check: call.check }) })),
             Effect.catchTag("ToolNotInstalled", () => Effect.fail(new VagrantNotInstalled()))
           )
       })
@@ -67,8 +72,11 @@ export const makeWorld = (spec: WorldSpec) =>
     const ssh = SshClientFake()
     return {
       dir: project.dir,
+      root: project.root,
       layer: providerWithFakes(project.ctx, Layer.mergeAll(vagrant, ssh, hypervisors.layer)),
-      calls: Ref.get(log)
+      calls: Ref.get(log),
+      /** Each `vagrant` call with whether Vagrant was to load its plugins. */
+      vagrantCalls: Ref.get(vagrantCalls)
     }
   })
 
