@@ -46,57 +46,57 @@ export const create = (options: {
   readonly fresh: boolean
   readonly json: boolean
 }) =>
-    Effect.gen(function*() {
-      const record = yield* withTemp(Effect.gen(function*() {
-        const temp = yield* TempVms
-        const provider = temp.providerFor(Option.getOrUndefined(options.provider))
-        const common = { mounts: options.mounts, cwd: process.cwd(), autoDestroy: options.autoDestroy }
-        // looking for a warm VM costs a status query: only when its answer can be used
-        const canReuse = Option.isNone(options.name) && !options.fresh && (options.yes || process.stdin.isTTY === true)
-        if (canReuse) {
-          const warm = yield* temp.findWarm(provider)
-          if (Option.isSome(warm) && (yield* shouldReuse(warm.value, options.yes))) {
-            return { record: yield* temp.reuse(warm.value.name, common), reused: true }
-          }
+  Effect.gen(function*() {
+    const record = yield* withTemp(Effect.gen(function*() {
+      const temp = yield* TempVms
+      const provider = temp.providerFor(Option.getOrUndefined(options.provider))
+      const common = { mounts: options.mounts, cwd: process.cwd(), autoDestroy: options.autoDestroy }
+      // looking for a warm VM costs a status query: only when its answer can be used
+      const canReuse = Option.isNone(options.name) && !options.fresh && (options.yes || process.stdin.isTTY === true)
+      if (canReuse) {
+        const warm = yield* temp.findWarm(provider)
+        if (Option.isSome(warm) && (yield* shouldReuse(warm.value, options.yes))) {
+          return { record: yield* temp.reuse(warm.value.name, common), reused: true }
         }
-        const created = yield* temp.create({ ...common, name: Option.getOrUndefined(options.name), provider })
-        return { record: created, reused: false }
-      }))
-      if (options.json) yield* Console.log(JSON.stringify({ ...record.record, reused: record.reused }, null, 2))
-      else {
-        yield* Console.log(`${record.record.name}: running [${record.record.provider}]${record.reused ? " (reused)" : ""}`)
-        yield* printMounts(record.record)
       }
-      if (!options.autoDestroy) {
-        if (!options.json) yield* Console.log(`connect: vm temp ssh --name ${record.record.name}`)
-        return
-      }
-      const destroy = withTemp(Effect.flatMap(TempVms, (t) => t.destroy(record.record.name))).pipe(
-        Effect.zipRight(Console.error(`${record.record.name}: destroyed`))
-      )
-      // Ctrl-C or a failing shell destroys too
-      yield* shell(Option.some(record.record.name)).pipe(Effect.ensuring(runDetached(destroy).pipe(Effect.ignore)))
-    })
+      const created = yield* temp.create({ ...common, name: Option.getOrUndefined(options.name), provider })
+      return { record: created, reused: false }
+    }))
+    if (options.json) yield* Console.log(JSON.stringify({ ...record.record, reused: record.reused }, null, 2))
+    else {
+      yield* Console.log(`${record.record.name}: running [${record.record.provider}]${record.reused ? " (reused)" : ""}`)
+      yield* printMounts(record.record)
+    }
+    if (!options.autoDestroy) {
+      if (!options.json) yield* Console.log(`connect: vm temp ssh --name ${record.record.name}`)
+      return
+    }
+    const destroy = withTemp(Effect.flatMap(TempVms, (t) => t.destroy(record.record.name))).pipe(
+      Effect.zipRight(Console.error(`${record.record.name}: destroyed`))
+    )
+    // Ctrl-C or a failing shell destroys too
+    yield* shell(Option.some(record.record.name)).pipe(Effect.ensuring(runDetached(destroy).pipe(Effect.ignore)))
+  })
 
 export const mount = ({ name, paths }: { readonly paths: ReadonlyArray<string>; readonly name: Option.Option<string> }) =>
-    withTemp(Effect.gen(function*() {
-      const temp = yield* TempVms
-      const resolved = yield* temp.resolve(Option.getOrUndefined(name))
-      const record = yield* temp.mount(resolved, paths, process.cwd())
-      yield* Console.log(`${record.name}: mounts`)
-      yield* printMounts(record)
-    }))
+  withTemp(Effect.gen(function*() {
+    const temp = yield* TempVms
+    const resolved = yield* temp.resolve(Option.getOrUndefined(name))
+    const record = yield* temp.mount(resolved, paths, process.cwd())
+    yield* Console.log(`${record.name}: mounts`)
+    yield* printMounts(record)
+  }))
 
 export const unmount = (
   { all, name, paths }: { readonly paths: ReadonlyArray<string>; readonly all: boolean; readonly name: Option.Option<string> }
 ) =>
-    withTemp(Effect.gen(function*() {
-      const temp = yield* TempVms
-      const resolved = yield* temp.resolve(Option.getOrUndefined(name))
-      const record = yield* temp.unmount(resolved, { paths, all }, process.cwd())
-      yield* Console.log(`${record.name}: mounts`)
-      yield* printMounts(record)
-    }))
+  withTemp(Effect.gen(function*() {
+    const temp = yield* TempVms
+    const resolved = yield* temp.resolve(Option.getOrUndefined(name))
+    const record = yield* temp.unmount(resolved, { paths, all }, process.cwd())
+    yield* Console.log(`${record.name}: mounts`)
+    yield* printMounts(record)
+  }))
 
 export const mounts = ({ json, name }: { readonly name: Option.Option<string>; readonly json: boolean }) =>
   withTemp(Effect.gen(function*() {
@@ -142,11 +142,11 @@ export const list = ({ json }: { readonly json: boolean }) =>
 export const ssh = ({ name }: { readonly name: Option.Option<string> }) => shell(name)
 
 export const exec = ({ command, name }: { readonly name: Option.Option<string>; readonly command: ReadonlyArray<string> }) =>
-    withTempVm(name, (resolved) =>
-      Effect.gen(function*() {
-        const result = yield* (yield* Lifecycle).exec(resolved, command, { output: "inherit" })
-        if (result.exitCode !== 0) return yield* new GuestExit({ code: result.exitCode })
-      }))
+  withTempVm(name, (resolved) =>
+    Effect.gen(function*() {
+      const result = yield* (yield* Lifecycle).exec(resolved, command, { output: "inherit" })
+      if (result.exitCode !== 0) return yield* new GuestExit({ code: result.exitCode })
+    }))
 
 export const status = ({ all, fresh, json, name, watch }: {
   readonly name: Option.Option<string>
@@ -188,11 +188,11 @@ export const lifecycle = (verb: "start" | "stop" | "restart") => ({ name }: { re
   }))
 
 export const destroy = ({ all, name }: { readonly name: Option.Option<string>; readonly all: boolean }) =>
-    withTemp(Effect.gen(function*() {
-      const temp = yield* TempVms
-      const targets = all ? yield* temp.names : [yield* temp.resolve(Option.getOrUndefined(name))]
-      for (const target of targets) {
-        yield* temp.destroy(target)
-        yield* Console.log(`${target}: destroyed`)
-      }
-    }))
+  withTemp(Effect.gen(function*() {
+    const temp = yield* TempVms
+    const targets = all ? yield* temp.names : [yield* temp.resolve(Option.getOrUndefined(name))]
+    for (const target of targets) {
+      yield* temp.destroy(target)
+      yield* Console.log(`${target}: destroyed`)
+    }
+  }))
