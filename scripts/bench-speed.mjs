@@ -4,7 +4,7 @@
 //
 //   npm run build && node scripts/bench-speed.mjs [RUNS] [--only WORD] [--baseline DIR] [--json]
 //
-//   RUNS            runs per command (default 7; `vm kill` and `vagrant halt --force` get half, at least 3)
+//   RUNS            runs per command (default 7; also for `vm kill` and `vagrant halt --force`, whose times vary most)
 //   --only WORD     only the rows whose command contains WORD (and their reference rows), e.g. --only kill
 //   --baseline DIR  another checkout of vm, built (`npm ci && npm run build` there), measured in the same
 //                   rounds on the same machine: the before/after table. Make one with
@@ -31,8 +31,6 @@ import { median } from "./bench/lib.mjs"
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 const argv = process.argv.slice(2)
 const RUNS = Number(argv.find((a) => /^\d+$/.test(a)) ?? 7)
-// kill rows take a machine start each: half the runs, unless they are all that is measured (--only)
-const KILL_RUNS = argv.includes("--only") ? RUNS : Math.max(3, Math.ceil(RUNS / 2))
 const JSON_OUT = argv.includes("--json")
 const baselineIndex = argv.indexOf("--baseline")
 const BASELINE = baselineIndex >= 0 ? resolve(argv[baselineIndex + 1] ?? "") : undefined
@@ -150,7 +148,6 @@ try {
   for (let round = 1; round <= RUNS; round++) {
     process.stderr.write(`round ${round}/${RUNS}\n`)
     for (const c of cells) {
-      if (c.row.kill && round > KILL_RUNS) continue
       // the kill rows leave the machine off: every row starts from a running machine
       ensureRunning("current")
       c.row.prep?.(c.cli)
@@ -183,7 +180,7 @@ const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join("
 if (JSON_OUT) {
   console.log(JSON.stringify({ runs: RUNS, baseline: BASELINE ?? null, load, results }, null, 2))
 } else {
-  console.log(`\nmedians of ${RUNS} runs (kill rows ${KILL_RUNS}), docker provider, ${new Date().toISOString()}, load ${load}`)
+  console.log(`\nmedians of ${RUNS} runs, docker provider, ${new Date().toISOString()}, load ${load}`)
   console.log(BASELINE ? `baseline: ${BASELINE}` : "no baseline (add --baseline DIR for a before/after table)")
   console.log("")
   const pad = (s, n) => String(s).padEnd(n)
