@@ -168,8 +168,9 @@ describe.runIf(e2e.ok)("vm kill (real vagrant, docker provider)", () => {
     const kill = await sb.runVm(["kill", "--json"])
     const report = parseJson<KillJson>(kill)
     expect(report).toMatchObject({ step: "already-off", stepsTried: [] })
-    // the forced halt started alongside the first look was stopped, not waited out (a halt takes over 1 s)
-    expect(kill.durationMs, formatResult(kill)).toBeLessThan(1000)
+    // the forced halt started alongside the first look was stopped, not waited out (a halt takes over 1 s
+    // on an idle host; the bound leaves room for a loaded one)
+    expect(kill.durationMs, formatResult(kill)).toBeLessThan(1500)
     // and no Vagrant was left behind holding the machine's lock: the next action runs at once
     await vmOk(sb, ["start"])
     await vmOk(sb, ["stop"])
