@@ -9,7 +9,7 @@ import { resolveName, withProject } from "../project.js"
 import { renderDashboard } from "../statusDashboard.js"
 import { renderStatusTable } from "../statusTable.js"
 import { type FullStatusReport, neverFailing, printStatus, reportBoundMs, statusReport, uncollectedReport } from "./statusReport.js"
-import { printOnce, rememberingNames, type StatusView, watchStatus } from "./statusView.js"
+import { printOnce, rememberingNames, type StatusArgs, type StatusView, watchStatus } from "./statusView.js"
 
 const pad = (s: string, n: number) => s.padEnd(n)
 
@@ -24,13 +24,7 @@ export const list = ({ json }: { readonly json: boolean }) =>
     }
   }))
 
-export const status = ({ all, fresh, json, name, watch }: {
-  readonly name: Option.Option<string>
-  readonly json: boolean
-  readonly fresh: boolean
-  readonly all: boolean
-  readonly watch: Option.Option<number>
-}) =>
+export const status = ({ all, fresh, json, name, watch }: StatusArgs) =>
   withProject(Effect.gen(function*() {
     if (all && Option.isSome(name)) {
       return yield* new InvalidInput({ what: "vm status", reason: `give a machine ('${name.value}') or --all, not both` })

@@ -2,6 +2,7 @@ import * as Clock from "effect/Clock"
 import * as Console from "effect/Console"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import type * as Scope from "effect/Scope"
 import { interruptIsNormalEnd } from "../interruptExit.js"
@@ -9,6 +10,16 @@ import { palette, useColor } from "../statusDashboard.js"
 import { ndjsonLine, redraw, SCREEN_END, SCREEN_START, watchFrame } from "../watchScreen.js"
 
 /** One way of showing machines' status: `vm status [--all]`, `vm temp status [--all]`. */
+/** What `vm status` and `vm temp status` are called with. */
+export interface StatusArgs {
+  readonly name: Option.Option<string>
+  readonly json: boolean
+  readonly fresh: boolean
+  readonly all: boolean
+  /** Some(interval in ms) with --watch. */
+  readonly watch: Option.Option<number>
+}
+
 export interface StatusView<A, E, R> {
   /** The machines' reports now. Fails only when not even the machines can be listed (a machine that cannot be asked is a report saying so). */
   readonly collect: Effect.Effect<ReadonlyArray<A>, E, R>

@@ -13,7 +13,7 @@ import { withTemp, withTempVm } from "../tempProject.js"
 import { describe } from "./lifecycle.js"
 import { InvalidInput } from "@vm/core/errors"
 import { printStatus, statusReport } from "./statusReport.js"
-import { printOnce, watchStatus } from "./statusView.js"
+import { printOnce, type StatusArgs, watchStatus } from "./statusView.js"
 import { tempCommands, tempStatusView } from "./tempStatus.js"
 
 const printMounts = (record: TempVmRecord) => Effect.forEach(mountLines(record), (line) => Console.log(line), { discard: true })
@@ -148,13 +148,7 @@ export const exec = ({ command, name }: { readonly name: Option.Option<string>; 
       if (result.exitCode !== 0) return yield* new GuestExit({ code: result.exitCode })
     }))
 
-export const status = ({ all, fresh, json, name, watch }: {
-  readonly name: Option.Option<string>
-  readonly json: boolean
-  readonly fresh: boolean
-  readonly all: boolean
-  readonly watch: Option.Option<number>
-}) =>
+export const status = ({ all, fresh, json, name, watch }: StatusArgs) =>
   Effect.gen(function*() {
     if (all && Option.isSome(name)) {
       return yield* new InvalidInput({ what: "vm temp status", reason: `give a temp VM (--name ${name.value}) or --all, not both` })

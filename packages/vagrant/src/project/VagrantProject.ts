@@ -29,7 +29,7 @@ import { resolveUser } from "../render/settings.js"
 import { SshClient, type SshTarget } from "../SshClient.js"
 import { loopbackSshConfig } from "../sshConfig.js"
 import { makeMachineStates, type MachineStateRow } from "../status/machineStates.js"
-import { DOTFILE_PATH, VAGRANTFILE_NAME, VagrantRunner } from "../VagrantRunner.js"
+import { DOTFILE_PATH, VAGRANTFILE_NAME, type VagrantCall, VagrantRunner } from "../VagrantRunner.js"
 import { chooseProvider } from "./providerChoice.js"
 import { type Timeouts, timeoutsFor } from "./timeouts.js"
 
@@ -44,11 +44,9 @@ export const machineInfoOf = (instance: string, row: MachineStateRow, id: Option
 })
 
 /** How one `vagrant` call runs. */
-export interface VagrantOptions {
+export interface VagrantOptions extends Pick<VagrantCall, "plugins"> {
   /** Shown as a progress phase, with Vagrant's output lines as details. */
   readonly label?: string
-  /** Load Vagrant's plugins (default true); see VagrantCall.plugins. */
-  readonly plugins?: boolean
 }
 
 /** Internal operations shared by the Lifecycle and the capabilities built on it (status, temp, kill). */
